@@ -1,0 +1,140 @@
+/**
+ * The one bridge contract between the renderer and the services (STYLE.md,
+ * "Process split and IPC"). Every call is `'domain:action'` with zod schemas for
+ * its arguments and result; streams carry a request id and push events.
+ *
+ * Three transports implement it: the preload (IPC), the browser host (HTTP +
+ * streamed NDJSON) and the direct in-process server used by tests. The renderer
+ * gets an `Api` built from this object and never knows which transport it has.
+ */
+import { z } from 'zod';
+import { ModelCallEvent, ModelCallRequest } from '../domain/model-call';
+import { Provider } from '../domain/schemas';
+
+export const HostKind = z.enum(['electron', 'browser', 'direct']);
+export type HostKind = z.infer<typeof HostKind>;
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  host: HostKind,
+  platform: z.string(),
+  dataDir: z.string(),
+  /** Where keys are kept: the OS keychain via safeStorage, or a 0600 file. */
+  secretStore: z.enum(['safeStorage', 'file', 'memory']),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const Theme = z.enum(['system', 'light', 'dark']);
+export type Theme = z.infer<typeof Theme>;
+
+export const Settings = z.object({
+  theme: Theme.default('system'),
+  backup: z
+    .object({
+      enabled: z.boolean().default(true),
+      everyHours: z.number().positive().default(24),
+      keep: z.number().int().positive().default(7),
+    })
+    .default({ enabled: true, everyHours: 24, keep: 7 }),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** What the renderer may know about a key: never the key itself. */
+export const KeyStatus = z.object({
+  providerId: z.string(),
+  hasKey: z.boolean(),
+  last4: z.string().nullable(),
+});
+export type KeyStatus = z.infer<typeof KeyStatus>;
+
+const ProviderId = z.object({ providerId: z.string().min(1).max(200) }).strict();
+const Empty = z.object({}).strict();
+
+export const EnvKey = z.object({
+  envVar: z.string(),
+  kind: z.enum(['openai', 'anthropic', 'gemini', 'openrouter']),
+  last4: z.string(),
+});
+
+export const ConnectionReport = z.object({
+  ok: z.boolean(),
+  /** A sentence a person can act on: "The key was rejected (401)…". */
+  message: z.string(),
+  httpStatus: z.number().nullable(),
+  models: z.array(z.string()),
+});
+export type ConnectionReport = z.infer<typeof ConnectionReport>;
+
+export const LocalServer = z.object({
+  name: z.string(),
+  kind: z.enum(['ollama', 'openai-compatible']),
+  baseUrl: z.string(),
+  models: z.array(z.string()),
+});
+export type LocalServer = z.infer<typeof LocalServer>;
+
+export const calls = {
+  'app:info': { args: Empty, result: AppInfo },
+  'settings:get': { args: Empty, result: Settings },
+  'settings:update': { args: Settings.partial().strict(), result: Settings },
+  'secrets:set': {
+    args: z.object({ providerId: z.string().min(1).max(200), key: z.string().min(1).max(10_000) }).strict(),
+    result: KeyStatus,
+  },
+  'secrets:status': { args: ProviderId, result: KeyStatus },
+  'secrets:delete': { args: ProviderId, result: KeyStatus },
+  /** Keys found in OPENAI_API_KEY etc. Only their last 4 characters cross. */
+  'secrets:scanEnv': { args: Empty, result: z.array(EnvKey) },
+  /** Stores the key from an environment variable for a provider. */
+  'secrets:importEnv': {
+    args: z.object({ providerId: z.string().min(1).max(200), envVar: z.string().min(1) }).strict(),
+    result: KeyStatus,
+  },
+  'providers:test': { args: z.object({ provider: Provider }).strict(), result: ConnectionReport },
+  'providers:detectLocal': { args: Empty, result: z.array(LocalServer) },
+  /** Write a text file: a save dialog in Electron, the data folder elsewhere. */
+  'files:saveText': {
+    args: z.object({ suggestedName: z.string().min(1).max(255), content: z.string() }).strict(),
+    result: z.object({ saved: z.boolean(), path: z.string().nullable() }),
+  },
+  'stream:cancel': { args: z.object({ requestId: z.string().min(1) }).strict(), result: z.boolean() },
+} as const;
+
+export const streams = {
+  /** One model call; main holds the key and does the HTTP. */
+  'model:call': { args: ModelCallRequest, event: ModelCallEvent },
+} as const;
+
+export type Calls = typeof calls;
+export type Streams = typeof streams;
+export type CallName = keyof Calls;
+export type StreamName = keyof Streams;
+export type ChannelName = CallName | StreamName;
+
+export type CallArgs<K extends CallName> = z.input<Calls[K]['args']>;
+export type CallArgsParsed<K extends CallName> = z.output<Calls[K]['args']>;
+export type CallResult<K extends CallName> = z.output<Calls[K]['result']>;
+export type StreamArgs<K extends StreamName> = z.input<Streams[K]['args']>;
+export type StreamArgsParsed<K extends StreamName> = z.output<Streams[K]['args']>;
+export type StreamEvent<K extends StreamName> = z.output<Streams[K]['event']>;
+
+export const CALL_NAMES = Object.keys(calls) as CallName[];
+export const STREAM_NAMES = Object.keys(streams) as StreamName[];
+
+export function isCallName(name: string): name is CallName {
+  return Object.prototype.hasOwnProperty.call(calls, name);
+}
+export function isStreamName(name: string): name is StreamName {
+  return Object.prototype.hasOwnProperty.call(streams, name);
+}
+
+/** Errors cross as data; Electron would otherwise keep only `.message`. */
+export const BridgeErrorData = z.object({
+  name: z.string(),
+  message: z.string(),
+  code: z.string(),
+});
+export type BridgeErrorData = z.infer<typeof BridgeErrorData>;
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: BridgeErrorData };
