@@ -1,0 +1,594 @@
+/**
+ * JSONL reading and writing for the journal interchange format: one record per
+ * line, streamed, with errors that name the line, the field and what was expected.
+ *
+ * Duplicate ids within one file: a line that repeats an earlier record of the
+ * same type and id *with the same content* is accepted and ignored (re-exports
+ * and concatenated files stay importable; importing is idempotent anyway). A
+ * line that reuses an id with *different* content is an error: the file
+ * contradicts itself and we cannot tell which one is right. "Same content"
+ * means the same canonical serialisation (key order and whitespace don't count).
+ * Holding the ids costs roughly 100 bytes per record of memory.
+ */
+import type { z } from 'zod';
+import {
+  DATA_RECORD_TYPES,
+  JOURNAL_SCHEMA,
+  RECORD_SPECS,
+  RECORD_TYPES,
+  type DataRecordType,
+  type JournalHeader,
+  type JournalRecord,
+  type RecordMap,
+  type RecordSpec,
+  type RecordType,
+  resolveRecord,
+  specForSchemaId,
+} from './records';
+import { compileWriter } from './writer';
+
+// ---------------------------------------------------------------------------
+// Errors
+
+export type JournalErrorCode =
+  | 'json' // not parseable JSON, or not an object
+  | 'bad_schema' // `schema` missing or malformed
+  | 'unknown_type' // `schema` names a record type we don't know
+  | 'newer_version' // written by a newer Tenth
+  | 'no_upgrader' // an older version we can't lift
+  | 'upgrade_failed'
+  | 'invalid' // a field failed validation
+  | 'too_long' // the line exceeds the maximum length
+  | 'utf8' // the line is not valid UTF-8
+  | 'duplicate' // an id reused with different content
+  | 'header'; // a journal header that is not the first record
+
+export interface JournalError {
+  /** 1-based line number in the file. */
+  line: number;
+  code: JournalErrorCode;
+  /** Dotted path of the offending field (`failure.class`, `grades[0].score`), or null for the whole line. */
+  field: string | null;
+  /** What the field should have been, in words. */
+  expected: string | null;
+  /** A sentence a person can act on, starting with the line number. */
+  message: string;
+}
+
+function lineError(line: number, code: JournalErrorCode, field: string | null, expected: string | null, detail: string): JournalError {
+  return { line, code, field, expected, message: `line ${line}: ${detail}` };
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+const REDACT_PATHS: Partial<Record<RecordType, ReadonlySet<string>>> = {
+  // The app stores a redacted request body and chosen headers; mask again in case a
+  // caller slipped (a file is where a leaked key would travel furthest).
+  attempt: new Set(['request', 'responseMeta.headers']),
+  // "Extra headers" may hold a proxy's credential.
+  provider: new Set(['headers']),
+};
+
+const WRITERS = Object.fromEntries(
+  RECORD_TYPES.map((t) => [t, compileRecordWriter(RECORD_SPECS[t])]),
+) as Record<RecordType, (record: unknown) => string>;
+
+function compileRecordWriter(spec: RecordSpec): (record: unknown) => string {
+  // `schema` is written first and always as the current id, whatever the object holds.
+  const rest = (spec.schema as unknown as z.ZodObject).omit({ schema: true });
+  const body = compileWriter(rest, REDACT_PATHS[spec.type]);
+  const head = `{"schema":${JSON.stringify(spec.schemaId)}`;
+  return (record) => {
+    const text = body(record);
+    return text.length > 2 ? `${head},${text.slice(1)}` : `${head}}`;
+  };
+}
+
+/**
+ * One record as one JSONL line (no trailing newline): `schema` first, then the
+ * fields in schema order; only declared fields, defaults filled, credentials masked.
+ * Export → import → export of the same data is byte-identical.
+ */
+export function serializeRecord(record: JournalRecord): string {
+  const spec = typeof record.schema === 'string' ? specForSchemaId(record.schema) : undefined;
+  if (!spec) throw new Error(`serializeRecord: unknown schema ${JSON.stringify(record.schema)}`);
+  return WRITERS[spec.type](record);
+}
+
+/**
+ * Serialises `value` as a record of `type` whatever its own `schema` field says (or
+ * lacks: stored providers have none). Unknown fields are dropped.
+ */
+export function serializeAs<T extends RecordType>(type: T, value: Omit<RecordMap[T], 'schema'> | RecordMap[T]): string {
+  return WRITERS[type](value);
+}
+
+// ---------------------------------------------------------------------------
+// Parsing one line
+
+export type ParseResult =
+  | { ok: true; type: RecordType; record: JournalRecord }
+  | { ok: false; error: JournalError };
+
+/** Parses and validates one line (already split; no newline). Never throws. */
+export function parseLine(text: string, lineNo: number): ParseResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { ok: false, error: lineError(lineNo, 'json', null, 'one JSON object', `not valid JSON (${why})`) };
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    const got = raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw;
+    return { ok: false, error: lineError(lineNo, 'json', null, 'one JSON object', `expected a JSON object, got ${got}`) };
+  }
+  const resolved = resolveRecord(raw as Record<string, unknown>);
+  if (!resolved.ok) {
+    return { ok: false, error: lineError(lineNo, resolved.code, 'schema', resolved.expected, resolved.message) };
+  }
+  const result = resolved.spec.schema.safeParse(resolved.raw);
+  if (result.success) return { ok: true, type: resolved.spec.type, record: result.data as JournalRecord };
+  return { ok: false, error: issueToError(result.error.issues[0], resolved.raw, resolved.spec, lineNo) };
+}
+
+type Issue = z.core.$ZodIssue;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'string') {
+    const s = JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+    return v.length > 40 ? `a string of ${v.length} characters starting ${s}` : s;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  return 'an object';
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  int: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  record: 'an object',
+  nonoptional: 'a value (null allowed)',
+  null: 'null',
+};
+
+function expectedFor(issue: Issue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return TYPE_WORDS[issue.expected] ?? issue.expected;
+    case 'invalid_value':
+      return issue.values.length === 1
+        ? JSON.stringify(issue.values[0])
+        : `one of ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`;
+    case 'too_small': {
+      const op = issue.inclusive === false ? '>' : '≥';
+      if (issue.origin === 'string') return `a string of length ${op} ${issue.minimum}`;
+      if (issue.origin === 'array') return `an array of length ${op} ${issue.minimum}`;
+      return `a number ${op} ${issue.minimum}`;
+    }
+    case 'too_big': {
+      const op = issue.inclusive === false ? '<' : '≤';
+      if (issue.origin === 'string') return `a string of length ${op} ${issue.maximum}`;
+      if (issue.origin === 'array') return `an array of length ${op} ${issue.maximum}`;
+      return `a number ${op} ${issue.maximum}`;
+    }
+    case 'invalid_format':
+      return `a valid ${issue.format}`;
+    case 'not_multiple_of':
+      return `a multiple of ${issue.divisor}`;
+    case 'unrecognized_keys':
+      return `no other keys than the documented ones`;
+    case 'invalid_union':
+      return 'one of the allowed shapes';
+    case 'invalid_key':
+      return 'a valid key';
+    default:
+      return issue.message;
+  }
+}
+
+function issueToError(issue: Issue, raw: unknown, spec: RecordSpec, lineNo: number): JournalError {
+  const path = issue.path;
+  const expected = expectedFor(issue);
+  if (issue.code === 'unrecognized_keys') {
+    const at = formatPath(path);
+    const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
+    return lineError(lineNo, 'invalid', at || null, expected, `${spec.schemaId}: unknown key ${keys}${at ? ` in ${at}` : ''}`);
+  }
+  const field = formatPath(path);
+  const got = valueAt(raw, path);
+  const detail =
+    got === undefined && issue.code === 'invalid_type'
+      ? `missing required field ${field} (${expected})`
+      : `${field}: expected ${expected}, got ${describeValue(got)}`;
+  return lineError(lineNo, 'invalid', field || null, expected, `${spec.schemaId} ${detail}`);
+}
+
+// ---------------------------------------------------------------------------
+// Splitting a stream into lines
+
+export const DEFAULT_MAX_LINE_LENGTH = 16 * 1024 * 1024;
+
+export type JournalChunk = string | Uint8Array;
+/** A whole file as one string, or a stream of chunks (strings or bytes). */
+export type JournalInput = string | AsyncIterable<JournalChunk> | Iterable<JournalChunk>;
+
+export type LineItem =
+  | { line: number; text: string; error?: undefined }
+  | { line: number; text?: undefined; error: JournalError };
+
+export interface ReadLinesOptions {
+  /**
+   * Longest accepted line: bytes for byte input, UTF-16 code units for string
+   * input. A longer line becomes a `too_long` error and its content is dropped
+   * as it streams in, so memory stays bounded by this figure.
+   */
+  maxLineLength?: number;
+}
+
+async function* chunksOf(input: JournalInput): AsyncGenerator<JournalChunk> {
+  if (typeof input === 'string') {
+    yield input;
+    return;
+  }
+  // for await accepts sync iterables too.
+  for await (const chunk of input as AsyncIterable<JournalChunk>) yield chunk;
+}
+
+/**
+ * Splits chunks into lines across chunk boundaries. `\n` and `\r\n` end a line;
+ * a last line without a newline counts; a UTF-8 BOM at the start is dropped.
+ * Bytes are split on the newline byte before decoding (it never occurs inside a
+ * multi-byte UTF-8 sequence), then each line is decoded with a fatal decoder, so
+ * bad UTF-8 is reported for its own line and reading goes on.
+ */
+export async function* readLines(input: JournalInput, opts: ReadLinesOptions = {}): AsyncGenerator<LineItem> {
+  const max = opts.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const encoder = new TextEncoder();
+  let lineNo = 0;
+  // Pending, incomplete line: strings until the first byte chunk, bytes from then on.
+  let byteMode = false;
+  let strParts: string[] = [];
+  let byteParts: Uint8Array[] = [];
+  let pendingLen = 0;
+  let oversize = false;
+
+  const tooLong = (): LineItem => ({
+    line: lineNo,
+    error: lineError(lineNo, 'too_long', null, `a line of at most ${max} ${byteMode ? 'bytes' : 'characters'}`, `line longer than ${max} ${byteMode ? 'bytes' : 'characters'}; skipped`),
+  });
+
+  const finishText = (text: string): LineItem => {
+    if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { line: lineNo, text };
+  };
+
+  const finishBytes = (bytes: Uint8Array): LineItem => {
+    try {
+      return finishText(decoder.decode(bytes));
+    } catch {
+      const at = firstInvalidUtf8(bytes);
+      return {
+        line: lineNo,
+        error: lineError(lineNo, 'utf8', null, 'UTF-8 text', `not valid UTF-8 (bad byte 0x${bytes[at]?.toString(16).padStart(2, '0') ?? '??'} at byte ${at + 1} of the line)`),
+      };
+    }
+  };
+
+  const takePending = (): LineItem => {
+    if (oversize) {
+      oversize = false;
+      return tooLong();
+    }
+    if (byteMode) {
+      let bytes: Uint8Array;
+      if (byteParts.length === 1) bytes = byteParts[0];
+      else {
+        bytes = new Uint8Array(pendingLen);
+        let o = 0;
+        for (const p of byteParts) {
+          bytes.set(p, o);
+          o += p.length;
+        }
+      }
+      byteParts = [];
+      pendingLen = 0;
+      return finishBytes(bytes);
+    }
+    const text = strParts.length === 1 ? strParts[0] : strParts.join('');
+    strParts = [];
+    pendingLen = 0;
+    return finishText(text);
+  };
+
+  const addPending = (piece: string | Uint8Array): void => {
+    if (oversize || piece.length === 0) return;
+    if (pendingLen + piece.length > max) {
+      oversize = true;
+      strParts = [];
+      byteParts = [];
+      pendingLen = 0;
+      return;
+    }
+    pendingLen += piece.length;
+    if (typeof piece === 'string') strParts.push(piece);
+    // A subarray may view a buffer the producer reuses: keep a copy.
+    else byteParts.push(piece.slice());
+  };
+
+  for await (const chunk of chunksOf(input)) {
+    let bytes: Uint8Array | null = null;
+    if (typeof chunk !== 'string') {
+      if (!byteMode) {
+        byteMode = true;
+        if (strParts.length) byteParts = [encoder.encode(strParts.join(''))];
+        strParts = [];
+      }
+      bytes = chunk;
+    } else if (byteMode) {
+      bytes = encoder.encode(chunk);
+    }
+
+    if (bytes) {
+      let pos = 0;
+      while (pos < bytes.length) {
+        const nl = bytes.indexOf(10, pos);
+        if (nl === -1) {
+          addPending(bytes.subarray(pos));
+          break;
+        }
+        lineNo++;
+        if (pendingLen === 0 && !oversize) {
+          yield nl - pos > max ? tooLong() : finishBytes(bytes.subarray(pos, nl));
+        } else {
+          addPending(bytes.subarray(pos, nl));
+          yield takePending();
+        }
+        pos = nl + 1;
+      }
+    } else {
+      const text = chunk as string;
+      let pos = 0;
+      while (pos < text.length) {
+        const nl = text.indexOf('\n', pos);
+        if (nl === -1) {
+          addPending(text.slice(pos));
+          break;
+        }
+        lineNo++;
+        if (pendingLen === 0 && !oversize) {
+          yield nl - pos > max ? tooLong() : finishText(text.slice(pos, nl));
+        } else {
+          addPending(text.slice(pos, nl));
+          yield takePending();
+        }
+        pos = nl + 1;
+      }
+    }
+  }
+  if (pendingLen > 0 || oversize) {
+    lineNo++;
+    yield takePending();
+  }
+}
+
+/** Offset of the first byte that breaks UTF-8 (only called once the decoder has refused the line). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    let n: number;
+    let min: number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) [n, min] = [1, 0x80];
+    else if (c >= 0xe0 && c <= 0xef) [n, min] = [2, 0x800];
+    else if (c >= 0xf0 && c <= 0xf4) [n, min] = [3, 0x10000];
+    else return i;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return Math.max(0, b.length - 1);
+}
+
+function isBlank(text: string): boolean {
+  if (text.length === 0) return true;
+  const c = text.charCodeAt(0);
+  // Only a line starting with whitespace can be blank; don't trim a 2 KB record to find out.
+  return (c === 32 || c === 9 || c === 13 || c === 0xfeff) && text.trim().length === 0;
+}
+
+// ---------------------------------------------------------------------------
+// Duplicate ids
+
+/** 53-bit string hash (cyrb53); collisions between two different records are ~1e-16. */
+export function hashString(str: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+export type DuplicateVerdict = { kind: 'new' } | { kind: 'same'; firstLine: number } | { kind: 'conflict'; firstLine: number };
+
+/** Remembers each (type, id) seen in one file with a hash of its canonical line. */
+export class DuplicateTracker {
+  private readonly seen = new Map<DataRecordType, Map<string, { h: number; line: number }>>(
+    DATA_RECORD_TYPES.map((t) => [t, new Map()]),
+  );
+
+  see(type: DataRecordType, id: string, canonical: string, line: number): DuplicateVerdict {
+    const byId = this.seen.get(type)!;
+    const h = hashString(canonical);
+    const prev = byId.get(id);
+    if (!prev) {
+      byId.set(id, { h, line });
+      return { kind: 'new' };
+    }
+    return prev.h === h ? { kind: 'same', firstLine: prev.line } : { kind: 'conflict', firstLine: prev.line };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Scanning a whole file
+
+export type RecordCounts = Record<RecordType, number>;
+
+export function emptyCounts(): RecordCounts {
+  return Object.fromEntries(RECORD_TYPES.map((t) => [t, 0])) as RecordCounts;
+}
+
+export interface ScanOptions extends ReadLinesOptions {
+  /** How many errors to keep in the report (all are counted). Default 100. */
+  maxErrors?: number;
+}
+
+export interface DuplicateId {
+  type: DataRecordType;
+  id: string;
+  firstLine: number;
+  line: number;
+}
+
+export interface ScanReport {
+  /** True when no line had an error. */
+  ok: boolean;
+  /** Lines read, blank ones included. */
+  lines: number;
+  /** Valid records by type (identical repeats counted once). */
+  counts: RecordCounts;
+  /** The first `maxErrors` errors in file order. */
+  errors: JournalError[];
+  /** All errors, including those not kept. */
+  errorCount: number;
+  /** Ids reused with different content (the first `maxErrors`). */
+  duplicateIds: DuplicateId[];
+  /** Lines that repeated an earlier record exactly and were ignored. */
+  identicalDuplicates: number;
+  header: JournalHeader | null;
+}
+
+/** Called for each valid, first-seen record. May be async; the scan waits for it. */
+export type RecordSink = (type: DataRecordType, record: RecordMap[DataRecordType], line: number) => void | Promise<void>;
+
+/**
+ * Reads a whole journal, validating every line, and hands each valid,
+ * first-seen data record to `onRecord`. Invalid lines and conflicting
+ * duplicates go into the report instead.
+ */
+export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, onRecord?: RecordSink): Promise<ScanReport> {
+  const maxErrors = opts.maxErrors ?? 100;
+  const report: ScanReport = {
+    ok: true,
+    lines: 0,
+    counts: emptyCounts(),
+    errors: [],
+    errorCount: 0,
+    duplicateIds: [],
+    identicalDuplicates: 0,
+    header: null,
+  };
+  const dups = new DuplicateTracker();
+  let sawRecord = false;
+  const fail = (e: JournalError): void => {
+    report.ok = false;
+    report.errorCount++;
+    if (report.errors.length < maxErrors) report.errors.push(e);
+  };
+
+  for await (const item of readLines(input, opts)) {
+    report.lines = item.line;
+    if (item.error) {
+      fail(item.error);
+      sawRecord = true;
+      continue;
+    }
+    if (isBlank(item.text)) continue;
+    const parsed = parseLine(item.text, item.line);
+    const first = !sawRecord;
+    sawRecord = true;
+    if (!parsed.ok) {
+      fail(parsed.error);
+      continue;
+    }
+    const rec = parsed.record;
+    if (rec.schema === JOURNAL_SCHEMA) {
+      if (!first) {
+        fail(lineError(item.line, 'header', 'schema', 'the journal header only as the first line', `${JOURNAL_SCHEMA} header is only allowed as the first line`));
+      } else {
+        report.header = rec;
+        report.counts.journal++;
+      }
+      continue;
+    }
+    const type = parsed.type as DataRecordType;
+    const data = rec as RecordMap[DataRecordType];
+    // zod's output lists keys in schema order, so JSON.stringify of it is canonical
+    // for the comparison (and about twice as fast as the redacting writer).
+    const verdict = dups.see(type, data.id, JSON.stringify(data), item.line);
+    if (verdict.kind === 'same') {
+      report.identicalDuplicates++;
+      continue;
+    }
+    if (verdict.kind === 'conflict') {
+      if (report.duplicateIds.length < maxErrors) report.duplicateIds.push({ type, id: data.id, firstLine: verdict.firstLine, line: item.line });
+      fail(
+        lineError(
+          item.line,
+          'duplicate',
+          'id',
+          `a new id, or the same content as line ${verdict.firstLine}`,
+          `${type} id ${JSON.stringify(data.id)} already appeared on line ${verdict.firstLine} with different content`,
+        ),
+      );
+      continue;
+    }
+    report.counts[type]++;
+    if (onRecord) await onRecord(type, data, item.line);
+  }
+  return report;
+}
+
+/** Validates a whole journal without keeping its records: counts, the first errors, conflicting ids. */
+export function validateJournal(input: JournalInput, opts: ScanOptions = {}): Promise<ScanReport> {
+  return scanJournal(input, opts);
+}
