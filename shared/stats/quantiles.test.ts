@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { quantile, quantileOfSorted, sortedValues } from './quantiles';
+import { quantileConfidence, quantileMinN, rateConfidence } from './confidence';
+
+// numpy.quantile(x, q) (method 'linear'): h = (n − 1)q, x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
+describe('quantiles (type 7, numpy default)', () => {
+  const oneToTen = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
+  it('p10 of 1..10 = 1 + 0.9·1 = 1.9; p90 = 9.1; median = 5.5', () => {
+    expect(quantile(oneToTen, 0.1)).toBeCloseTo(1.9, 12);
+    expect(quantile(oneToTen, 0.9)).toBeCloseTo(9.1, 12);
+    expect(quantile(oneToTen, 0.5)).toBeCloseTo(5.5, 12);
+  });
+  it('p99 of 1..100: h = 98.01 → 99.01', () => {
+    expect(quantile(Array.from({ length: 100 }, (_, i) => i + 1), 0.99)).toBeCloseTo(99.01, 10);
+  });
+  it('p10 of [0, 0.5, 1, 1]: h = 0.3 → 0.15', () => {
+    expect(quantile([1, 0, 1, 0.5], 0.1)).toBeCloseTo(0.15, 12);
+  });
+  it('one value is every quantile; no values give null', () => {
+    expect(quantile([5], 0.1)).toBe(5);
+    expect(quantile([5], 0.99)).toBe(5);
+    expect(quantile([], 0.5)).toBeNull();
+  });
+  it('sortedValues drops non-finite numbers and sorts numerically', () => {
+    expect(Array.from(sortedValues([10, NaN, 2, Infinity, 1]))).toEqual([1, 2, 10]);
+    expect(quantileOfSorted(sortedValues([10, 2, 1]), 0)).toBe(1);
+    expect(quantileOfSorted(sortedValues([10, 2, 1]), 1)).toBe(10);
+  });
+});
+
+describe('confidence thresholds', () => {
+  it('quantiles need 1/tail values, at least 10', () => {
+    expect(quantileMinN(0.1)).toBe(10);
+    expect(quantileMinN(0.9)).toBe(10);
+    expect(quantileMinN(0.99)).toBe(100);
+    expect(quantileMinN(0.5)).toBe(10);
+    expect(quantileMinN(0)).toBe(10);
+    expect(quantileConfidence(0, 0.1)).toBe('none');
+    expect(quantileConfidence(9, 0.1)).toBe('low');
+    expect(quantileConfidence(10, 0.1)).toBe('ok');
+    expect(quantileConfidence(99, 0.99)).toBe('low');
+    expect(quantileConfidence(100, 0.99)).toBe('ok');
+  });
+  it('rates: none at 0, low below 10', () => {
+    expect(rateConfidence(0)).toBe('none');
+    expect(rateConfidence(9.5)).toBe('low');
+    expect(rateConfidence(10)).toBe('ok');
+  });
+});

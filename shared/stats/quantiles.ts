@@ -1,0 +1,35 @@
+/**
+ * Quantiles by linear interpolation between order statistics — numpy's default
+ * ("linear", Hyndman & Fan type 7) — computed by d3-array's `quantileSorted`.
+ * For n sorted values the q-quantile is at index h = (n − 1)·q, interpolated
+ * between values[⌊h⌋] and values[⌊h⌋ + 1]; e.g. p10 of 1..10 is 1.9.
+ *
+ * Values are collected into a Float64Array and sorted once (a typed-array sort
+ * is numeric and much faster than Array#sort with a comparator), then every
+ * quantile of that figure reads the same sorted array.
+ */
+import { quantileSorted } from 'd3-array';
+
+/** Copies finite numbers into a sorted Float64Array. */
+export function sortedValues(values: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) out[n++] = v;
+  }
+  return out.subarray(0, n).sort();
+}
+
+/** The q-quantile of an ascending array (type 7); null when it is empty. */
+export function quantileOfSorted(sorted: Float64Array, q: number): number | null {
+  if (sorted.length === 0) return null;
+  // d3 only reads `length` and indices, so a typed array is fine; its types ask for number[].
+  const v = quantileSorted(sorted as unknown as number[], q);
+  return v === undefined ? null : v;
+}
+
+/** The q-quantile of unsorted values (sorts a copy). */
+export function quantile(values: ArrayLike<number>, q: number): number | null {
+  return quantileOfSorted(sortedValues(values), q);
+}
