@@ -66,7 +66,10 @@ function formatZod(error: ZodError): string {
 
 export function toErrorData(error: unknown): BridgeErrorData {
   if (error instanceof BridgeError) return { name: error.name, message: error.message, code: error.code };
-  if (error instanceof Error) return { name: error.name, message: error.message, code: 'internal' };
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { name: error.name, message: error.message, code: typeof code === 'string' ? code : 'internal' };
+  }
   return { name: 'Error', message: String(error), code: 'internal' };
 }
 

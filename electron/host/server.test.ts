@@ -1,0 +1,118 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApi } from '../../shared/bridge/client';
+import { createBridgeServer } from '../../shared/bridge/server';
+import { httpTransport } from '../../shared/bridge/http';
+import { startBrowserHost, type BrowserHost } from './server';
+
+let host: BrowserHost | null = null;
+afterEach(async () => {
+  await host?.close();
+  host = null;
+});
+
+async function start() {
+  const dir = await mkdtemp(join(tmpdir(), 'tenth-host-'));
+  await mkdir(join(dir, 'assets'));
+  await writeFile(join(dir, 'index.html'), '<!doctype html><title>Tenth</title>');
+  await writeFile(join(dir, 'assets', 'a.js'), 'console.log(1)');
+  await writeFile(join(dir, '..', 'secret.txt'), 'outside');
+  const server = createBridgeServer({
+    'app:info': () => ({ name: 'Tenth', version: '1', host: 'browser', platform: 'x', dataDir: dir, secretStore: 'file' }),
+    'model:call': async (_req, emit, signal) => {
+      emit({ type: 'started', startedAt: 1 });
+      for (let i = 0; i < 100 && !signal.aborted; i++) {
+        emit({ type: 'delta', text: 'x' });
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+  } as never);
+  host = await startBrowserHost({ server, rendererDir: dir, maxBodyBytes: 1024 });
+  return { host, server };
+}
+
+/** node:http, so we can send any Host header (fetch won't let us). */
+function raw(port: number, path: string, headers: Record<string, string>, method = 'GET', body?: string) {
+  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((ok, fail) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => ok({ status: res.statusCode!, body: text, headers: res.headers }));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+describe('browser host', () => {
+  it('binds to loopback and prints a launch URL with the token in the fragment', async () => {
+    const { host } = await start();
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(host.launchUrl).toBe(`${host.url}/#token=${host.token}`);
+    expect(host.token.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('serves the renderer with the CSP and never a file outside it', async () => {
+    const { host } = await start();
+    const page = await fetch(`${host.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<title>Tenth</title>');
+    const js = await fetch(`${host.url}/assets/a.js`);
+    expect(js.headers.get('content-type')).toContain('javascript');
+    const h = { host: `127.0.0.1:${host.port}` };
+    expect((await raw(host.port, '/../secret.txt', h)).status).not.toBe(200);
+    expect((await raw(host.port, '/%2e%2e/secret.txt', h)).status).not.toBe(200);
+    expect((await raw(host.port, '/..%2fsecret.txt', h)).status).toBe(403);
+  });
+
+  it('answers 401 without the token and 403 for a foreign Host or Origin', async () => {
+    const { host } = await start();
+    const post = (headers: Record<string, string>) => raw(host.port, '/api/call/app:info', { host: `127.0.0.1:${host.port}`, ...headers }, 'POST', '{}');
+    expect((await post({})).status).toBe(401);
+    expect((await post({ authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await post({ authorization: `Bearer ${host.token}` })).status).toBe(200);
+    expect((await post({ authorization: `Bearer ${host.token}`, host: 'evil.example' })).status).toBe(403);
+    expect((await post({ authorization: `Bearer ${host.token}`, host: `evil.example:${host.port}` })).status).toBe(403);
+    expect((await post({ authorization: `Bearer ${host.token}`, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await post({ authorization: `Bearer ${host.token}`, origin: `http://localhost:${host.port}` })).status).toBe(200);
+    // Even static files refuse a rebinding Host.
+    expect((await raw(host.port, '/', { host: 'attacker.test' })).status).toBe(403);
+  });
+
+  it('refuses oversized and non-JSON bodies', async () => {
+    const { host } = await start();
+    const h = { host: `127.0.0.1:${host.port}`, authorization: `Bearer ${host.token}` };
+    expect((await raw(host.port, '/api/call/app:info', h, 'POST', 'x'.repeat(5000))).status).toBe(413);
+    expect((await raw(host.port, '/api/call/app:info', h, 'POST', '{nope')).status).toBe(400);
+  });
+
+  it('runs the same Api over HTTP, streams, and cancels when asked', async () => {
+    const { host, server } = await start();
+    const api = createApi(httpTransport(host.token, host.url));
+    expect((await api.app.info()).host).toBe('browser');
+    const events: unknown[] = [];
+    const handle = api.model.call(
+      {
+        attemptId: 'a',
+        provider: { id: 'p', name: 'P', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' },
+        model: 'm',
+        system: '',
+        messages: [{ role: 'user', content: 'hi' }],
+        params: {},
+        firstTokenTimeoutMs: 100,
+        totalTimeoutMs: 100,
+      },
+      (e) => events.push(e),
+    );
+    await expect.poll(() => events.length).toBeGreaterThan(3);
+    handle.cancel();
+    await handle.done;
+    expect(events[0]).toEqual({ type: 'started', startedAt: 1 });
+    expect(events.length).toBeLessThan(100);
+    await expect.poll(() => server.active()).toBe(0);
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * The browser host: the same app in a browser, for machines where Electron's
+ * binary can't run (and for the end-to-end tests). It serves the built renderer
+ * and the bridge over HTTP on 127.0.0.1 only, running the very same services as
+ * the Electron main process.
+ *
+ * Every bridge request must carry the per-launch token (Authorization: Bearer);
+ * requests whose Host or Origin is not our own loopback address are refused, so
+ * another web page (or a DNS-rebinding attack) can't drive the services.
+ */
+import { timingSafeEqual, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { BridgeServer } from '../../shared/bridge/server';
+import { CONTENT_SECURITY_POLICY } from '../../shared/bridge/security';
+
+export interface BrowserHostOptions {
+  server: BridgeServer;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  port?: number;
+  token?: string;
+  /** Bridge request bodies larger than this are refused (413). */
+  maxBodyBytes?: number;
+}
+
+export interface BrowserHost {
+  url: string;
+  port: number;
+  token: string;
+  /** The URL to open, with the token in the fragment (never sent to the server). */
+  launchUrl: string;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+};
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+};
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function deny(res: ServerResponse, status: number, message: string, code: string): void {
+  sendJson(res, status, { ok: false, error: { name: 'HostError', message, code } });
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw Object.assign(new Error(`Request body over ${limit} bytes`), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw Object.assign(new Error('Request body is not JSON'), { status: 400 });
+  }
+}
+
+export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const root = resolve(opts.rendererDir);
+  const maxBody = opts.maxBodyBytes ?? 64 * 1024 * 1024;
+  let allowedHosts: Set<string> = new Set();
+  let allowedOrigins: Set<string> = new Set();
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'Method not allowed', 'method');
+    let rel: string;
+    try {
+      rel = decodeURIComponent(pathname);
+    } catch {
+      return deny(res, 400, 'Bad path', 'bad_path');
+    }
+    let file = normalize(join(root, rel));
+    if (file !== root && !file.startsWith(root + sep)) return deny(res, 403, 'Forbidden', 'forbidden');
+    let info = await stat(file).catch(() => null);
+    if (info?.isDirectory()) {
+      file = join(file, 'index.html');
+      info = await stat(file).catch(() => null);
+    }
+    if (!info) {
+      // The app routes in the fragment, so an unknown path is simply not found.
+      return deny(res, 404, 'Not found', 'not_found');
+    }
+    const type = MIME[extname(file)] ?? 'application/octet-stream';
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': type,
+      'content-length': info.size,
+      'cache-control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const auth = req.headers.authorization ?? '';
+    const given = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (!given || !sameToken(given, token)) return deny(res, 401, 'Missing or wrong token', 'unauthorized');
+    if (req.method !== 'POST') return deny(res, 405, 'Use POST', 'method');
+    const [, , kind, channel] = url.pathname.split('/');
+    let args: unknown;
+    try {
+      args = await readBody(req, maxBody);
+    } catch (error) {
+      const status = (error as { status?: number }).status ?? 400;
+      return deny(res, status, (error as Error).message, status === 413 ? 'too_large' : 'bad_body');
+    }
+    if (kind === 'call' && channel) {
+      const envelope = await opts.server.invoke(decodeURIComponent(channel), args);
+      return sendJson(res, 200, envelope);
+    }
+    if (kind === 'stream' && channel) {
+      const requestId = url.searchParams.get('id') ?? '';
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-type': 'application/x-ndjson; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-accel-buffering': 'no',
+      });
+      res.flushHeaders();
+      let finished = false;
+      // The client going away (tab closed, fetch aborted) cancels the stream.
+      res.on('close', () => {
+        if (!finished) opts.server.cancel(requestId);
+      });
+      const envelope = await opts.server.stream(decodeURIComponent(channel), requestId, args, (event) => {
+        if (!res.writableEnded) res.write(`${JSON.stringify({ event })}\n`);
+      });
+      finished = true;
+      if (!res.writableEnded) res.end(`${JSON.stringify({ end: envelope })}\n`);
+      return;
+    }
+    return deny(res, 404, 'Unknown bridge route', 'not_found');
+  }
+
+  const http: Server = createServer((req, res) => {
+    const host = req.headers.host ?? '';
+    if (!allowedHosts.has(host)) return deny(res, 403, 'Host not allowed', 'bad_host');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) return deny(res, 403, 'Origin not allowed', 'bad_origin');
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const work = url.pathname.startsWith('/api/') ? handleApi(req, res, url) : serveStatic(req, res, url.pathname);
+    work.catch((error: unknown) => {
+      if (!res.headersSent) deny(res, 500, (error as Error).message, 'internal');
+      else res.destroy();
+    });
+  });
+  http.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((ok, fail) => {
+    http.once('error', fail);
+    http.listen(opts.port ?? 0, '127.0.0.1', () => ok());
+  });
+  const port = (http.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    port,
+    token,
+    launchUrl: `${url}/#token=${token}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        http.closeAllConnections();
+        http.close(() => ok());
+      }),
+  };
+}

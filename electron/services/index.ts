@@ -1,0 +1,73 @@
+/**
+ * Composes the plain-Node services into the bridge's handlers. The Electron
+ * entry, the browser host and the tests all call this with what differs between
+ * them (the secret store, where saved files go, the host kind), so they run the
+ * very same code.
+ */
+import { join } from 'node:path';
+import type { AppInfo, ConnectionReport, HostKind, LocalServer } from '../../shared/bridge/contract';
+import { createBridgeServer, type BridgeServer, type Handlers } from '../../shared/bridge/server';
+import type { ModelCallEvent, ModelCallRequest } from '../../shared/domain/model-call';
+import type { Provider } from '../../shared/domain/schemas';
+import { createFilesService, type ChooseSavePath } from './files';
+import { createSecretsService, type SecretBackend, type SecretsService } from './secrets';
+import { createSettingsService } from './settings';
+
+/** What the model service offers (electron/services/models.ts implements it). */
+export interface ModelServiceLike {
+  call(req: ModelCallRequest, emit: (e: ModelCallEvent) => void, signal: AbortSignal): Promise<void>;
+  testConnection(provider: Provider): Promise<ConnectionReport>;
+  detectLocal(): Promise<LocalServer[]>;
+}
+
+export interface ServiceOptions {
+  host: HostKind;
+  dataDir: string;
+  version: string;
+  platform?: string;
+  secretBackend: SecretBackend;
+  chooseSavePath: ChooseSavePath;
+  /** Built from the secrets service so it can read keys; see createModelService. */
+  models: (secrets: SecretsService) => ModelServiceLike;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Services {
+  server: BridgeServer;
+  handlers: Handlers;
+  secrets: SecretsService;
+}
+
+export function createServices(opts: ServiceOptions): Services {
+  const settings = createSettingsService(join(opts.dataDir, 'settings.json'));
+  const secrets = createSecretsService(opts.secretBackend, opts.env);
+  const files = createFilesService(opts.chooseSavePath);
+  const models = opts.models(secrets);
+
+  const info: AppInfo = {
+    name: 'Tenth',
+    version: opts.version,
+    host: opts.host,
+    platform: opts.platform ?? process.platform,
+    dataDir: opts.dataDir,
+    secretStore: opts.secretBackend.kind,
+  };
+
+  const handlers: Handlers = {
+    'app:info': () => info,
+    'settings:get': () => settings.get(),
+    'settings:update': (patch) => settings.update(patch),
+    'secrets:set': ({ providerId, key }) => secrets.set(providerId, key),
+    'secrets:status': ({ providerId }) => secrets.status(providerId),
+    'secrets:delete': ({ providerId }) => secrets.remove(providerId),
+    'secrets:scanEnv': () => secrets.scanEnv(),
+    'secrets:importEnv': ({ providerId, envVar }) => secrets.importEnv(providerId, envVar),
+    'providers:test': ({ provider }) => models.testConnection(provider),
+    'providers:detectLocal': () => models.detectLocal(),
+    'files:saveText': ({ suggestedName, content }) => files.saveText(suggestedName, content),
+    // Handled inside the bridge server (it owns the running streams).
+    'stream:cancel': () => false,
+    'model:call': (req, emit, signal) => models.call(req, emit, signal),
+  };
+  return { server: createBridgeServer(handlers), handlers, secrets };
+}

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import Dexie from 'dexie';
+import { createDb } from './db';
+import { SCHEMA_VERSIONS, V1 } from './schema';
+
+const names: string[] = [];
+function dbName() {
+  const name = `tenth-test-${names.length}-${Math.random().toString(36).slice(2)}`;
+  names.push(name);
+  return name;
+}
+afterEach(async () => {
+  for (const name of names.splice(0)) await Dexie.delete(name);
+});
+
+describe('schema history', () => {
+  it('is ordered, dated and every version after the first has an upgrade', () => {
+    SCHEMA_VERSIONS.forEach((v, i) => {
+      expect(v.version).toBe(i + 1);
+      expect(v.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      if (i > 0) expect(typeof v.upgrade).toBe('function');
+    });
+  });
+
+  it('v1 creates every table with the indexes the app queries', async () => {
+    const db = createDb(dbName(), [V1]);
+    await db.open();
+    expect(db.tables.map((t) => t.name).sort()).toEqual(
+      ['attempts', 'cases', 'meta', 'promptVersions', 'prompts', 'providers', 'runs'].sort(),
+    );
+    const attemptIndexes = db.attempts.schema.indexes.map((i) => i.name);
+    expect(attemptIndexes).toEqual(expect.arrayContaining(['queuedAt', 'runId', 'status', '[status+queuedAt]']));
+    db.close();
+  });
+
+  it('keeps rows written by every older version when opened at the newest', async () => {
+    // Seed each historic version, then open with the full history: nothing is lost.
+    for (let upTo = 1; upTo <= SCHEMA_VERSIONS.length; upTo++) {
+      const name = dbName();
+      const old = createDb(name, SCHEMA_VERSIONS.slice(0, upTo));
+      await old.open();
+      await old.table('meta').put({ key: 'seed', value: upTo });
+      await old.table('runs').put({ id: 'r1', createdAt: 1 });
+      old.close();
+
+      const current = createDb(name);
+      await current.open();
+      expect(current.verno).toBe(SCHEMA_VERSIONS.at(-1)!.version);
+      expect(await current.meta.get('seed')).toEqual({ key: 'seed', value: upTo });
+      expect(await current.runs.count()).toBe(1);
+      current.close();
+    }
+  });
+
+  it('enforces unique provider names', async () => {
+    const db = createDb(dbName());
+    await db.providers.add({ id: 'a', name: 'Mock', kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1', headers: {}, concurrency: 1, rpm: null, models: [] });
+    await expect(
+      db.providers.add({ id: 'b', name: 'Mock', kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1', headers: {}, concurrency: 1, rpm: null, models: [] }),
+    ).rejects.toThrow();
+    db.close();
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * The journal database's schema history. Each version is a dated constant with
+ * its stores and, from version 2 on, a named upgrade function; the test beside
+ * this file seeds each old version and checks the rows after upgrading
+ * (the pattern LobeChat's client database used).
+ *
+ * Indexes exist only for queries the app runs.
+ */
+import type { Transaction } from 'dexie';
+
+export interface SchemaVersion {
+  version: number;
+  /** When this version was introduced. */
+  date: string;
+  stores: Record<string, string | null>;
+  upgrade?: (tx: Transaction) => Promise<void> | void;
+}
+
+/** 2026-11-21 — the first schema: what the workspace, engine and journal need. */
+export const V1: SchemaVersion = {
+  version: 1,
+  date: '2026-11-21',
+  stores: {
+    providers: 'id, &name',
+    prompts: 'id, updatedAt',
+    // A version's id is the content hash of its prompt id and content.
+    promptVersions: 'id, promptId, createdAt',
+    cases: 'id, promptId',
+    runs: 'id, createdAt',
+    // Journal pages are read by time; filters by run, prompt, model and status;
+    // start-up looks for pending attempts of owners that are gone.
+    attempts: 'id, queuedAt, runId, promptId, model, status, [status+queuedAt]',
+    meta: 'key',
+  },
+};
+
+export const SCHEMA_VERSIONS: SchemaVersion[] = [V1];
