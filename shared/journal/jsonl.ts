@@ -480,6 +480,13 @@ export function emptyCounts(): RecordCounts {
 export interface ScanOptions extends ReadLinesOptions {
   /** How many errors to keep in the report (all are counted). Default 100. */
   maxErrors?: number;
+  /**
+   * How repeated ids are judged. 'content' (default) compares canonical lines and
+   * reports conflicts; 'id' treats every repeat as identical and skips it, which
+   * is cheaper and right only once an earlier pass over the same file has shown
+   * there are no conflicts (the import's second pass).
+   */
+  dedupe?: 'content' | 'id';
 }
 
 export interface DuplicateId {
@@ -528,6 +535,7 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
     header: null,
   };
   const dups = new DuplicateTracker();
+  const seenIds = opts.dedupe === 'id' ? new Map<DataRecordType, Set<string>>(DATA_RECORD_TYPES.map((t) => [t, new Set()])) : null;
   let sawRecord = false;
   const fail = (e: JournalError): void => {
     report.ok = false;
@@ -562,6 +570,17 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
     }
     const type = parsed.type as DataRecordType;
     const data = rec as RecordMap[DataRecordType];
+    if (seenIds) {
+      const ids = seenIds.get(type)!;
+      if (ids.has(data.id)) {
+        report.identicalDuplicates++;
+        continue;
+      }
+      ids.add(data.id);
+      report.counts[type]++;
+      if (onRecord) await onRecord(type, data, item.line);
+      continue;
+    }
     // zod's output lists keys in schema order, so JSON.stringify of it is canonical
     // for the comparison (and about twice as fast as the redacting writer).
     const verdict = dups.see(type, data.id, JSON.stringify(data), item.line);

@@ -1,0 +1,252 @@
+/**
+ * Exporters: the JSONL journal (lossless, re-importable), CSV (attempts only,
+ * for spreadsheets) and a single JSON document (`tenth.backup/1`). All three
+ * stream text chunks from async sources, so a 100,000-attempt journal never
+ * becomes one giant string, and none can carry a key: records are written by
+ * the schema allowlist writer (a Provider's stray `key` field is not in the
+ * schema), and `secrets` lets a caller assert that known key values never
+ * appear in any chunk.
+ */
+import type { z } from 'zod';
+import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../domain/schemas';
+import { attemptsToCsvRows, csvHeader } from './csv';
+import { serializeAs } from './jsonl';
+import { DATA_RECORD_TYPES, JOURNAL_SCHEMA, RECORD_SPECS, type DataRecordType, type JournalHeader } from './records';
+
+type Source<T> = AsyncIterable<T> | Iterable<T>;
+
+/** What to export. Every list is optional; each is read once, in dependency order. */
+export interface JournalSource {
+  /** As stored (no `schema` field needed). Keys are never part of a provider. */
+  providers?: Source<Provider>;
+  prompts?: Source<Prompt>;
+  versions?: Source<PromptVersion>;
+  cases?: Source<Case>;
+  runs?: Source<Run>;
+  attempts?: Source<Attempt>;
+}
+
+const SOURCE_KEY: Record<DataRecordType, keyof JournalSource> = {
+  provider: 'providers',
+  prompt: 'prompts',
+  promptVersion: 'versions',
+  case: 'cases',
+  run: 'runs',
+  attempt: 'attempts',
+};
+
+export interface InvalidRecord {
+  type: DataRecordType;
+  id: string | null;
+  field: string | null;
+  message: string;
+}
+
+export class ExportError extends Error {
+  constructor(
+    message: string,
+    readonly invalid?: InvalidRecord,
+  ) {
+    super(message);
+    this.name = 'ExportError';
+  }
+}
+
+export interface ExportOptions {
+  app: { name: string; version: string };
+  /** Epoch ms for the header; pass it to make two exports byte-comparable. Default: now. */
+  exportedAt?: number;
+  /** Describes the selection, copied into the header. */
+  filter?: Record<string, unknown>;
+  /** Key values that must never appear in the output; a hit throws `SecretLeakError`. */
+  secrets?: readonly string[];
+  /**
+   * Check each record against its schema before writing it (default true), so
+   * the export is importable. An invalid record throws `ExportError`, or with
+   * `invalid: 'skip'` is left out and reported to `onInvalid`.
+   */
+  validate?: boolean;
+  invalid?: 'throw' | 'skip';
+  onInvalid?: (info: InvalidRecord) => void;
+  /** Coalesce lines into chunks of about this many characters (default 64 KiB; 0 = one line per chunk). */
+  chunkSize?: number;
+}
+
+export class SecretLeakError extends Error {
+  constructor(readonly secretIndex: number) {
+    // Never put the secret itself in the message: messages end up in logs.
+    super(`export blocked: secret #${secretIndex} would have been written`);
+    this.name = 'SecretLeakError';
+  }
+}
+
+/**
+ * Throws `SecretLeakError` when any non-empty secret occurs in `text`, raw or
+ * in its JSON-escaped or CSV-quoted form.
+ */
+export function assertNoSecrets(text: string, secrets: readonly string[]): void {
+  for (let i = 0; i < secrets.length; i++) {
+    const s = secrets[i];
+    if (!s) continue;
+    if (text.includes(s)) throw new SecretLeakError(i);
+    const json = JSON.stringify(s).slice(1, -1);
+    if (json !== s && text.includes(json)) throw new SecretLeakError(i);
+    const csv = s.replaceAll('"', '""');
+    if (csv !== s && text.includes(csv)) throw new SecretLeakError(i);
+  }
+}
+
+function checkRecord(type: DataRecordType, value: unknown, opts: ExportOptions): boolean {
+  if (opts.validate === false) return true;
+  const spec = RECORD_SPECS[type];
+  const v = value as { schema?: unknown; id?: unknown };
+  // Stored providers have no schema field; the line will get one, so judge it with one.
+  const candidate = v.schema === spec.schemaId ? v : { ...v, schema: spec.schemaId };
+  const result = (spec.schema as z.ZodType).safeParse(candidate);
+  if (result.success) return true;
+  const issue = result.error.issues[0];
+  const field = issue.path.map(String).join('.') || null;
+  const id = typeof v.id === 'string' ? v.id : null;
+  const info: InvalidRecord = { type, id, field, message: `${type} ${JSON.stringify(id)}: ${field ?? 'record'}: ${issue.message}` };
+  if ((opts.invalid ?? 'throw') === 'throw') throw new ExportError(`cannot export an invalid record: ${info.message}`, info);
+  opts.onInvalid?.(info);
+  return false;
+}
+
+/** Collects lines into chunks of about `size` characters and checks each chunk for secrets. */
+class Chunker {
+  private buf: string[] = [];
+  private len = 0;
+  constructor(
+    private readonly size: number,
+    private readonly secrets: readonly string[],
+  ) {}
+
+  /** Adds text; returns a full chunk to yield, or null. */
+  push(text: string): string | null {
+    this.buf.push(text);
+    this.len += text.length;
+    return this.len >= this.size ? this.flush() : null;
+  }
+
+  flush(): string | null {
+    if (this.buf.length === 0) return null;
+    const out = this.buf.length === 1 ? this.buf[0] : this.buf.join('');
+    this.buf = [];
+    this.len = 0;
+    if (this.secrets.length) assertNoSecrets(out, this.secrets);
+    return out;
+  }
+}
+
+export function journalHeader(opts: ExportOptions): JournalHeader {
+  return {
+    schema: JOURNAL_SCHEMA,
+    exportedAt: opts.exportedAt ?? Date.now(),
+    app: { name: opts.app.name, version: opts.app.version },
+    ...(opts.filter ? { filter: opts.filter } : {}),
+  };
+}
+
+/**
+ * The journal as JSONL text: the `tenth.journal/1` header, then providers,
+ * prompts, prompt versions, cases, runs and attempts, one record per line.
+ * Yields chunks of one or more whole lines, each ending in `\n`.
+ */
+export async function* exportJsonl(source: JournalSource, opts: ExportOptions): AsyncGenerator<string> {
+  const chunker = new Chunker(opts.chunkSize ?? 65536, opts.secrets ?? []);
+  const first = chunker.push(serializeAs('journal', journalHeader(opts)) + '\n');
+  if (first !== null) yield first;
+  for (const type of DATA_RECORD_TYPES) {
+    const list = source[SOURCE_KEY[type]] as Source<unknown> | undefined;
+    if (!list) continue;
+    for await (const record of list) {
+      if (!checkRecord(type, record, opts)) continue;
+      const out = chunker.push(serializeAs(type, record as never) + '\n');
+      if (out !== null) yield out;
+    }
+  }
+  const last = chunker.flush();
+  if (last !== null) yield last;
+}
+
+export interface CsvExportOptions {
+  secrets?: readonly string[];
+  /** Start with a UTF-8 byte order mark, which Excel needs to read UTF-8 (pandas and DuckDB don't). */
+  bom?: boolean;
+  /** Rows per `unparse` call (default 256). */
+  batchSize?: number;
+}
+
+/** Attempts as CSV: the header row, then one row per attempt, CRLF line ends. */
+export async function* exportCsv(attempts: Source<Attempt>, opts: CsvExportOptions = {}): AsyncGenerator<string> {
+  const secrets = opts.secrets ?? [];
+  const batchSize = Math.max(1, opts.batchSize ?? 256);
+  const emit = (text: string): string => {
+    if (secrets.length) assertNoSecrets(text, secrets);
+    return text;
+  };
+  yield emit((opts.bom ? '\uFEFF' : '') + csvHeader() + '\r\n');
+  let batch: Attempt[] = [];
+  for await (const a of attempts) {
+    batch.push(a);
+    if (batch.length >= batchSize) {
+      yield emit(attemptsToCsvRows(batch));
+      batch = [];
+    }
+  }
+  if (batch.length) yield emit(attemptsToCsvRows(batch));
+}
+
+export const BACKUP_SCHEMA = 'tenth.backup/1';
+
+const BACKUP_KEY: Record<DataRecordType, string> = {
+  provider: 'providers',
+  prompt: 'prompts',
+  promptVersion: 'versions',
+  case: 'cases',
+  run: 'runs',
+  attempt: 'attempts',
+};
+
+/**
+ * The journal as one JSON document, for tools that want a single object:
+ * `{"schema":"tenth.backup/1","exportedAt","app","filter"?,"providers":[…],
+ * "prompts":[…],"versions":[…],"cases":[…],"runs":[…],"attempts":[…]}`.
+ * Each element is the same record (with its `schema`) as its JSONL line, and
+ * sits on its own line, so the document streams out in chunks.
+ */
+export async function* exportJsonBackup(source: JournalSource, opts: ExportOptions): AsyncGenerator<string> {
+  const chunker = new Chunker(opts.chunkSize ?? 65536, opts.secrets ?? []);
+  const header = serializeAs('journal', journalHeader(opts));
+  // The header's fields, with the backup schema instead of the journal one.
+  const head = `{"schema":${JSON.stringify(BACKUP_SCHEMA)}${header.slice(`{"schema":${JSON.stringify(JOURNAL_SCHEMA)}`.length, -1)}`;
+  let out = chunker.push(head);
+  if (out !== null) yield out;
+  for (const type of DATA_RECORD_TYPES) {
+    out = chunker.push(`,\n${JSON.stringify(BACKUP_KEY[type])}:[`);
+    if (out !== null) yield out;
+    const list = source[SOURCE_KEY[type]] as Source<unknown> | undefined;
+    let n = 0;
+    if (list) {
+      for await (const record of list) {
+        if (!checkRecord(type, record, opts)) continue;
+        out = chunker.push((n++ ? ',\n' : '\n') + serializeAs(type, record as never));
+        if (out !== null) yield out;
+      }
+    }
+    out = chunker.push(n ? '\n]' : ']');
+    if (out !== null) yield out;
+  }
+  out = chunker.push('}\n');
+  if (out !== null) yield out;
+  const last = chunker.flush();
+  if (last !== null) yield last;
+}
+
+/** Drains a text stream into one string (tests and small exports). */
+export async function collectText(chunks: AsyncIterable<string>): Promise<string> {
+  const parts: string[] = [];
+  for await (const c of chunks) parts.push(c);
+  return parts.join('');
+}
