@@ -1,0 +1,358 @@
+/**
+ * The model service: performs model calls with the key (which only this process
+ * reads), times them on the monotonic clock, and turns every outcome — answers,
+ * HTTP errors, stream errors, timeouts, resets, cancels — into exactly one `done`
+ * event with a full ModelCallResult. Plain Node: it imports nothing from Electron.
+ */
+import type { ConnectionReport, LocalServer } from '../../shared/bridge/contract';
+import type { ModelCallEvent, ModelCallRequest, ModelCallResult } from '../../shared/domain/model-call';
+import type { Provider } from '../../shared/domain/schemas';
+import {
+  applyEvent,
+  baseUrlOf,
+  buildRequest,
+  classify,
+  createDecoder,
+  createStreamState,
+  errorMessageOf,
+  listModelsRequest,
+  parseModelList,
+  pickResponseHeaders,
+  scrubKey,
+  type TransportOutcome,
+} from '../../shared/providers';
+
+export interface LocalProbe {
+  name: string;
+  kind: LocalServer['kind'];
+  baseUrl: string;
+}
+
+/** The usual local servers on their default ports (PRODUCT.md: "working offline or with local models"). */
+export const DEFAULT_LOCAL_PROBES: LocalProbe[] = [
+  { name: 'Ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' },
+  { name: 'LM Studio', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1234/v1' },
+  { name: 'llama.cpp', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:8080/v1' },
+  { name: 'vLLM', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:8000/v1' },
+];
+
+export interface ModelServiceDeps {
+  getKey(providerId: string): Promise<string | null>;
+  fetch?: typeof fetch;
+  /** Epoch ms on the monotonic clock; defaults to performance.timeOrigin + performance.now(). */
+  now?: () => number;
+  /** At most one `delta` event per this many ms (default 16, about one frame). */
+  coalesceMs?: number;
+  localProbes?: LocalProbe[];
+  probeTimeoutMs?: number;
+  testTimeoutMs?: number;
+}
+
+export interface ModelService {
+  call(req: ModelCallRequest, emit: (e: ModelCallEvent) => void, signal: AbortSignal): Promise<void>;
+  testConnection(provider: Provider): Promise<ConnectionReport>;
+  detectLocal(): Promise<LocalServer[]>;
+}
+
+/** Bytes of a non-2xx body read before giving up on the rest. */
+const MAX_ERROR_READ_BYTES = 64 * 1024;
+
+function codeOf(err: unknown): string | null {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** A sentence for a failed connection, from undici's error and its cause chain. */
+export function describeNetworkError(err: unknown, url: string): { message: string; code: string | null } {
+  const code = codeOf(err);
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    // keep the raw URL
+  }
+  const detail = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return { code, message: `Connection refused by ${host}: nothing is listening there.` };
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return { code, message: `The connection to ${host} was reset (${detail}).` };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { code, message: `The host name ${host} could not be resolved (DNS).` };
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return { code, message: `Connecting to ${host} timed out.` };
+    default:
+      if (code && /CERT|TLS|SSL/i.test(code)) return { code, message: `TLS failure talking to ${host}: ${detail}` };
+      return { code, message: `Network error talking to ${host}: ${detail}` };
+  }
+}
+
+async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      text += decoder.decode(value, { stream: true });
+      if (bytes >= maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        break;
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return text + decoder.decode();
+}
+
+export function createModelService(deps: ModelServiceDeps): ModelService {
+  const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
+  const now = deps.now ?? (() => performance.timeOrigin + performance.now());
+  const coalesceMs = deps.coalesceMs ?? 16;
+
+  async function call(req: ModelCallRequest, emit: (e: ModelCallEvent) => void, signal: AbortSignal): Promise<void> {
+    let key: string | null = null;
+    try {
+      key = await deps.getKey(req.provider.id);
+    } catch {
+      // An unreadable key store is a missing key; the provider's 401 will say so.
+      key = null;
+    }
+    const built = buildRequest(req, key);
+    const state = createStreamState(req.maxStoredChars);
+    const ctrl = new AbortController();
+    let cause: 'cancel' | 'first' | 'total' | null = null;
+    const abort = (why: 'cancel' | 'first' | 'total') => {
+      if (cause) return;
+      cause = why;
+      ctrl.abort();
+    };
+    const onCallerAbort = () => abort('cancel');
+    signal.addEventListener('abort', onCallerAbort, { once: true });
+
+    let pending = '';
+    let lastEmit = Number.NEGATIVE_INFINITY;
+    let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = null;
+      if (!pending) return;
+      const text = pending;
+      pending = '';
+      lastEmit = now();
+      emit({ type: 'delta', text });
+    };
+    const queue = (text: string) => {
+      pending += text;
+      const since = now() - lastEmit;
+      if (since >= coalesceMs) flush();
+      // A stalled stream must not hold back what already came.
+      else if (!flushTimer) flushTimer = setTimeout(flush, coalesceMs - since);
+    };
+
+    let firstTimer: ReturnType<typeof setTimeout> | null = null;
+    let totalTimer: ReturnType<typeof setTimeout> | null = null;
+    let firstTokenAt: number | null = null;
+    let httpStatus: number | null = null;
+    let headers: Headers | null = null;
+    let errorBody: string | null = null;
+    let transport: TransportOutcome | null = null;
+
+    // Taken right before the request leaves (PRODUCT.md: latency excludes queue time).
+    const startedAt = now();
+    emit({ type: 'started', startedAt });
+    try {
+      if (signal.aborted) abort('cancel');
+      firstTimer = setTimeout(() => abort('first'), req.firstTokenTimeoutMs);
+      totalTimer = setTimeout(() => abort('total'), req.totalTimeoutMs);
+      const res = await doFetch(built.url, { ...built.init, signal: ctrl.signal });
+      httpStatus = res.status;
+      headers = res.headers;
+      if (!res.ok) {
+        errorBody = await readCapped(res.body, MAX_ERROR_READ_BYTES);
+      } else if (res.body) {
+        const decoder = createDecoder(built.format);
+        const text = new TextDecoder();
+        const reader = res.body.getReader();
+        const take = (chunk: string) => {
+          for (const ev of decoder.push(chunk)) handle(ev);
+        };
+        const handle = (ev: Parameters<typeof applyEvent>[1]) => {
+          const stored = applyEvent(state, ev);
+          if (ev.type === 'text' && firstTokenAt === null) firstTokenAt = now();
+          // Any answer (text, refusal, tool call) ends the wait for a first token;
+          // reasoning does not: it is not the first token.
+          if ((ev.type === 'text' || ev.type === 'refusal' || ev.type === 'tool-call') && firstTimer) {
+            clearTimeout(firstTimer);
+            firstTimer = null;
+          }
+          if (stored) queue(stored);
+        };
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            take(text.decode(value, { stream: true }));
+          }
+        } finally {
+          reader.releaseLock();
+        }
+        take(text.decode());
+        for (const ev of decoder.end()) handle(ev);
+      }
+    } catch (err) {
+      if (cause === 'cancel') transport = { kind: 'cancelled' };
+      else if (cause === 'first') transport = { kind: 'first_token_timeout', timeoutMs: req.firstTokenTimeoutMs };
+      else if (cause === 'total') transport = { kind: 'total_timeout', timeoutMs: req.totalTimeoutMs };
+      else transport = { kind: 'network', ...describeNetworkError(err, built.url) };
+    } finally {
+      if (firstTimer) clearTimeout(firstTimer);
+      if (totalTimer) clearTimeout(totalTimer);
+      signal.removeEventListener('abort', onCallerAbort);
+    }
+    const endedAt = now();
+    flush();
+
+    const verdict = classify({
+      format: built.format,
+      httpStatus,
+      headers,
+      errorBody,
+      state,
+      transport,
+      now: Date.now(),
+    });
+    const result: ModelCallResult = {
+      status: verdict.status,
+      failure: verdict.failure,
+      finishReason: verdict.finishReason,
+      output: state.text,
+      outputTruncatedAt: state.outputTruncatedAt,
+      request: built.redactedBody,
+      responseMeta: httpStatus === null ? null : { status: httpStatus, headers: pickResponseHeaders(headers) },
+      servedModel: state.servedModel,
+      systemFingerprint: state.systemFingerprint,
+      usage: state.usage,
+      startedAt,
+      firstTokenAt,
+      endedAt,
+      ttftMs: firstTokenAt === null ? null : Math.max(0, firstTokenAt - startedAt),
+      latencyMs: Math.max(0, endedAt - startedAt),
+    };
+    // Some providers echo the key in error details (Gemini's DebugInfo does).
+    emit({ type: 'done', result: scrubKey(result, key) });
+  }
+
+  async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+    try {
+      const res = await doFetch(url, { ...init, signal: ctrl.signal });
+      // The body is read under the same deadline.
+      const body = await res.text();
+      return new Response(body, { status: res.status, headers: res.headers });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function testConnection(provider: Provider): Promise<ConnectionReport> {
+    const timeoutMs = deps.testTimeoutMs ?? 5000;
+    let key: string | null = null;
+    try {
+      key = await deps.getKey(provider.id);
+    } catch {
+      key = null;
+    }
+    const built = listModelsRequest(provider, key);
+    const base = baseUrlOf(provider);
+    const report = (ok: boolean, message: string, httpStatus: number | null, models: string[] = []): ConnectionReport =>
+      scrubKey({ ok, message, httpStatus, models }, key);
+    let res: Response;
+    try {
+      res = await fetchWithTimeout(built.url, built.init, timeoutMs);
+    } catch (err) {
+      if ((err as { name?: string }).name === 'AbortError')
+        return report(false, `No answer from ${base} within ${timeoutMs / 1000} s. Is the address right and the server up?`, null);
+      const { code, message } = describeNetworkError(err, built.url);
+      if (code === 'ECONNREFUSED')
+        return report(false, `Nothing is listening at ${base} (connection refused). Is the server running?`, null);
+      return report(false, message, null);
+    }
+    const body = await res.text();
+    const status = res.status;
+    if (!res.ok) {
+      const verdict = classify({ httpStatus: status, errorBody: body, headers: res.headers });
+      const detail = errorMessageOf(body);
+      const said = detail ? ` The provider said: ${detail}` : '';
+      switch (verdict.failure?.class) {
+        case 'auth':
+          return report(
+            false,
+            key
+              ? `The key was rejected (${status}). Check that it is correct and active for this provider.${said}`
+              : `This provider needs a key and none is stored (${status}).${said}`,
+            status,
+          );
+        case 'rate_limited':
+          return report(false, `The provider answered but is rate limiting right now (${status}). Try again shortly.${said}`, status);
+        default:
+          if (status === 404 || status === 405)
+            return report(false, `Nothing at ${built.url} (${status}). Check the base URL${urlHint(provider)}.`, status);
+          return report(false, `The provider answered ${status}.${said}`, status);
+      }
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return report(false, `${built.url} answered, but not with JSON. Check the base URL${urlHint(provider)}.`, status);
+    }
+    const models = parseModelList(provider.kind, json);
+    if (models === null)
+      return report(false, `${built.url} answered, but not with a model list. Check the base URL${urlHint(provider)}.`, status);
+    return report(true, `Connected: ${models.length} model${models.length === 1 ? '' : 's'} available.`, status, models);
+  }
+
+  async function detectLocal(): Promise<LocalServer[]> {
+    const probes = deps.localProbes ?? DEFAULT_LOCAL_PROBES;
+    const timeoutMs = deps.probeTimeoutMs ?? 500;
+    const found = await Promise.all(
+      probes.map(async (probe): Promise<LocalServer | null> => {
+        const provider = { id: `local-${probe.name}`, name: probe.name, kind: probe.kind, baseUrl: probe.baseUrl, headers: {} } as Provider;
+        const built = listModelsRequest(provider, null);
+        try {
+          const res = await fetchWithTimeout(built.url, built.init, timeoutMs);
+          if (!res.ok) return null;
+          const models = parseModelList(probe.kind, JSON.parse(await res.text()));
+          return models === null ? null : { name: probe.name, kind: probe.kind, baseUrl: probe.baseUrl, models };
+        } catch {
+          return null;
+        }
+      }),
+    );
+    return found.filter((s): s is LocalServer => s !== null);
+  }
+
+  return { call, testConnection, detectLocal };
+}
+
+function urlHint(provider: Provider): string {
+  if (provider.kind === 'ollama') return ' (Ollama listens on http://127.0.0.1:11434, without /v1)';
+  if (provider.kind === 'openai-compatible' || provider.kind === 'openrouter' || provider.kind === 'openai')
+    return ' (OpenAI-style servers usually end in /v1)';
+  return '';
+}
