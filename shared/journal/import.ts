@@ -68,9 +68,9 @@ export class JournalChangedError extends Error {
 
 function reader(source: ImportSource, mode: ImportMode): () => JournalInput {
   if (typeof source === 'function') return source;
-  if (typeof source === 'string' || Array.isArray(source)) return () => source;
+  if (typeof source === 'string' || source instanceof Uint8Array || Array.isArray(source)) return () => source;
   if (mode === 'all-or-nothing') {
-    throw new TypeError('all-or-nothing import reads the file twice: pass a string, an array, or a function that opens the file');
+    throw new TypeError('all-or-nothing import reads the file twice: pass a string, bytes, an array of chunks, or a function that opens the file');
   }
   let used = false;
   return () => {

@@ -234,8 +234,8 @@ function issueToError(issue: Issue, raw: unknown, spec: RecordSpec, lineNo: numb
 export const DEFAULT_MAX_LINE_LENGTH = 16 * 1024 * 1024;
 
 export type JournalChunk = string | Uint8Array;
-/** A whole file as one string, or a stream of chunks (strings or bytes). */
-export type JournalInput = string | AsyncIterable<JournalChunk> | Iterable<JournalChunk>;
+/** A whole file as one string or byte array, or a stream of chunks (strings or bytes). */
+export type JournalInput = JournalChunk | AsyncIterable<JournalChunk> | Iterable<JournalChunk>;
 
 export type LineItem =
   | { line: number; text: string; error?: undefined }
@@ -251,7 +251,8 @@ export interface ReadLinesOptions {
 }
 
 async function* chunksOf(input: JournalInput): AsyncGenerator<JournalChunk> {
-  if (typeof input === 'string') {
+  // Both are iterable (of characters, of numbers): they are one chunk, not a stream.
+  if (typeof input === 'string' || input instanceof Uint8Array) {
     yield input;
     return;
   }

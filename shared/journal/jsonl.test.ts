@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import { ATTEMPT_SCHEMA } from '../domain/schemas';
+import {
+  firstInvalidUtf8,
+  parseLine,
+  readLines,
+  serializeRecord,
+  validateJournal,
+  type JournalChunk,
+  type LineItem,
+} from './jsonl';
+import { sampleAttempt, sampleJournal } from './sample';
+
+const enc = new TextEncoder();
+
+async function collect(input: Parameters<typeof readLines>[0], opts?: Parameters<typeof readLines>[1]): Promise<LineItem[]> {
+  const out: LineItem[] = [];
+  for await (const l of readLines(input, opts)) out.push(l);
+  return out;
+}
+
+/** Splits bytes into chunks of the given sizes (cycled), to put boundaries everywhere. */
+function* chunked(bytes: Uint8Array, sizes: number[]): Generator<Uint8Array> {
+  let pos = 0;
+  let i = 0;
+  while (pos < bytes.length) {
+    const n = sizes[i++ % sizes.length];
+    yield bytes.subarray(pos, pos + n);
+    pos += n;
+  }
+}
+
+describe('serializeRecord', () => {
+  it('writes schema first and the PRODUCT.md field order, whatever the object order', () => {
+    const a = sampleAttempt(4);
+    const shuffled = Object.fromEntries(Object.entries(a).reverse());
+    const line = serializeRecord(shuffled as typeof a);
+    expect(line).toBe(serializeRecord(a));
+    const keys = Object.keys(JSON.parse(line));
+    expect(keys.slice(0, 8)).toEqual(['schema', 'id', 'runId', 'promptId', 'promptVersion', 'caseId', 'repeatIndex', 'retryOf']);
+    expect(keys.indexOf('providerKind')).toBeLessThan(keys.indexOf('status'));
+    expect(keys.indexOf('status')).toBeLessThan(keys.indexOf('queuedAt'));
+    expect(keys.indexOf('queuedAt')).toBeLessThan(keys.indexOf('usage'));
+    expect(keys.indexOf('costUsd')).toBeLessThan(keys.indexOf('grades'));
+    expect(line).not.toContain('\n');
+  });
+
+  it('orders nested objects too and drops undeclared fields', () => {
+    const a = sampleAttempt(12); // failed
+    const messy = { ...a, extra: 'x', failure: { retryAfterMs: null, httpStatus: null, message: 'm', class: 'network', stack: 'secret' } };
+    const parsed = JSON.parse(serializeRecord(messy as never));
+    expect(Object.keys(parsed.failure)).toEqual(['class', 'message', 'httpStatus', 'retryAfterMs']);
+    expect(parsed).not.toHaveProperty('extra');
+  });
+
+  it('is what parsing the line gives back', () => {
+    for (let i = 0; i < 60; i++) {
+      const line = serializeRecord(sampleAttempt(i));
+      const r = parseLine(line, 1);
+      expect(r.ok, line).toBe(true);
+      if (r.ok) expect(serializeRecord(r.record)).toBe(line);
+    }
+  });
+});
+
+describe('parseLine errors name the line, the field and the expectation', () => {
+  const base = (): Record<string, unknown> => JSON.parse(serializeRecord(sampleAttempt(12)));
+
+  it('wrong enum value in a nested field', () => {
+    const o = base();
+    (o.failure as Record<string, unknown>).class = 'gremlins';
+    const r = parseLine(JSON.stringify(o), 17);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toMatchObject({ line: 17, code: 'invalid', field: 'failure.class' });
+    expect(r.error.expected).toContain('"rate_limited"');
+    expect(r.error.message).toMatch(/^line 17: tenth\.attempt\/1 failure\.class: expected one of .* got "gremlins"/);
+  });
+
+  it('wrong type', () => {
+    const o = base();
+    o.repeatIndex = 'three';
+    const r = parseLine(JSON.stringify(o), 2);
+    expect(!r.ok && r.error).toMatchObject({ field: 'repeatIndex', expected: 'a number' });
+    o.repeatIndex = 1.5;
+    const r2 = parseLine(JSON.stringify(o), 2);
+    expect(!r2.ok && r2.error).toMatchObject({ field: 'repeatIndex', expected: 'an integer' });
+  });
+
+  it('missing field', () => {
+    const o = base();
+    delete o.runId;
+    const r = parseLine(JSON.stringify(o), 3);
+    expect(!r.ok && r.error).toMatchObject({ field: 'runId', expected: 'a string' });
+    expect(!r.ok && r.error.message).toContain('missing required field runId');
+  });
+
+  it('array element out of range', () => {
+    const o = base();
+    o.grades = [{ source: 'human', name: 'review', pass: true, score: 1.5, at: 1 }];
+    const r = parseLine(JSON.stringify(o), 8);
+    expect(!r.ok && r.error).toMatchObject({ field: 'grades[0].score', expected: 'a number ≤ 1' });
+  });
+
+  it('unknown key in strict params', () => {
+    const o = base();
+    o.params = { temperature: 1, frobnicate: true };
+    const r = parseLine(JSON.stringify(o), 5);
+    expect(!r.ok && r.error.field).toBe('params');
+    expect(!r.ok && r.error.message).toContain('"frobnicate"');
+  });
+
+  it('not JSON, or not an object', () => {
+    const r = parseLine('{"schema":"tenth.attempt/1","id":', 6);
+    expect(!r.ok && r.error).toMatchObject({ line: 6, code: 'json', field: null, expected: 'one JSON object' });
+    const r2 = parseLine('[1,2]', 7);
+    expect(!r2.ok && r2.error.message).toBe('line 7: expected a JSON object, got an array');
+  });
+});
+
+describe('readLines', () => {
+  const text = ['first line é', '', 'third 🙂 line', 'last without newline'].join('\n');
+
+  it('splits strings and bytes at any chunk boundary, multi-byte characters included', async () => {
+    const expected = [
+      { line: 1, text: 'first line é' },
+      { line: 2, text: '' },
+      { line: 3, text: 'third 🙂 line' },
+      { line: 4, text: 'last without newline' },
+    ];
+    expect(await collect(text)).toEqual(expected);
+    const bytes = enc.encode(text);
+    for (const sizes of [[1], [2], [3], [5, 1, 7], [bytes.length]]) {
+      expect(await collect(chunked(bytes, sizes)), String(sizes)).toEqual(expected);
+    }
+    const strChunks = [text.slice(0, 3), text.slice(3, 14), text.slice(14)];
+    expect(await collect(strChunks)).toEqual(expected);
+  });
+
+  it('handles CRLF, a final newline, and a BOM', async () => {
+    const items = await collect(enc.encode('\uFEFFa\r\nb\r\n'));
+    expect(items).toEqual([
+      { line: 1, text: 'a' },
+      { line: 2, text: 'b' },
+    ]);
+    // A CR split from its LF by a chunk boundary.
+    expect(await collect(['x\r', '\ny'])).toEqual([
+      { line: 1, text: 'x' },
+      { line: 2, text: 'y' },
+    ]);
+  });
+
+  it('reports bad UTF-8 on its own line and reads on', async () => {
+    const bytes = new Uint8Array([...enc.encode('ok\n'), 0x61, 0xc3, 0x28, 0x62, 0x0a, ...enc.encode('fine')]);
+    for (const sizes of [[1], [4], [100]]) {
+      const items = await collect(chunked(bytes, sizes));
+      expect(items[0]).toEqual({ line: 1, text: 'ok' });
+      expect(items[1].error).toMatchObject({ line: 2, code: 'utf8' });
+      expect(items[1].error!.message).toContain('0xc3 at byte 2');
+      expect(items[2]).toEqual({ line: 3, text: 'fine' });
+    }
+  });
+
+  it('turns an over-long line into an error without keeping it', async () => {
+    const max = 64;
+    const long = 'x'.repeat(1000);
+    const src = `short\n${long}\nafter\n${long}`;
+    for (const input of [src, chunked(enc.encode(src), [7])] as Iterable<JournalChunk>[]) {
+      const items = await collect(input, { maxLineLength: max });
+      expect(items.map((i) => i.text ?? i.error!.code)).toEqual(['short', 'too_long', 'after', 'too_long']);
+      expect(items[1].error!.line).toBe(2);
+      expect(items[3].error!.line).toBe(4);
+    }
+  });
+
+  it('mixes string and byte chunks', async () => {
+    expect(await collect(['ab', enc.encode('c\nd'), 'e\n'])).toEqual([
+      { line: 1, text: 'abc' },
+      { line: 2, text: 'de' },
+    ]);
+  });
+
+  it('reads from an async source', async () => {
+    async function* gen(): AsyncGenerator<Uint8Array> {
+      yield enc.encode('1\n2');
+      yield enc.encode('\n3');
+    }
+    expect((await collect(gen())).map((i) => i.text)).toEqual(['1', '2', '3']);
+  });
+});
+
+describe('firstInvalidUtf8', () => {
+  it('finds the offending byte', () => {
+    expect(firstInvalidUtf8(new Uint8Array([0x41, 0xff]))).toBe(1);
+    expect(firstInvalidUtf8(new Uint8Array([0xe2, 0x82]))).toBe(0); // truncated sequence
+    expect(firstInvalidUtf8(new Uint8Array([0xc0, 0x80]))).toBe(0); // overlong
+    expect(firstInvalidUtf8(new Uint8Array([0xed, 0xa0, 0x80]))).toBe(0); // surrogate
+    expect(firstInvalidUtf8(new Uint8Array([0x61, 0xf0, 0x9f, 0x99, 0x82, 0x80]))).toBe(5);
+  });
+});
+
+describe('validateJournal', () => {
+  function lines(n: number): string[] {
+    const j = sampleJournal(n);
+    return [...j.prompts, ...j.versions, ...j.cases, ...j.runs, ...j.attempts].map((r) => serializeRecord(r));
+  }
+
+  it('counts records by type', async () => {
+    const r = await validateJournal(lines(30).join('\n') + '\n');
+    expect(r.ok).toBe(true);
+    expect(r.counts).toMatchObject({ attempt: 30, prompt: 2, promptVersion: 2, case: 7, run: 3, journal: 0, provider: 0 });
+    expect(r.errors).toEqual([]);
+  });
+
+  it('accepts identical duplicates (even reformatted) and rejects conflicting ones', async () => {
+    const ls = lines(5);
+    const a0 = ls.find((l) => l.includes('"att-000000"'))!;
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(a0)).reverse()));
+    const conflicting = JSON.stringify({ ...JSON.parse(a0), output: 'something else' });
+    const r = await validateJournal([...ls, a0, reordered, conflicting].join('\n'));
+    expect(r.identicalDuplicates).toBe(2);
+    expect(r.counts.attempt).toBe(5);
+    expect(r.ok).toBe(false);
+    expect(r.errorCount).toBe(1);
+    const firstLine = ls.indexOf(a0) + 1;
+    expect(r.duplicateIds).toEqual([{ type: 'attempt', id: 'att-000000', firstLine, line: ls.length + 3 }]);
+    expect(r.errors[0]).toMatchObject({ code: 'duplicate', field: 'id', line: ls.length + 3 });
+    expect(r.errors[0].message).toContain(`line ${firstLine}`);
+  });
+
+  it('the same id in different record types is not a duplicate', async () => {
+    const a = { ...sampleAttempt(1), id: 'same' };
+    const c = { schema: 'tenth.case/1', id: 'same', promptId: 'p', label: null, vars: {}, order: 0 };
+    const r = await validateJournal([serializeRecord(a), serializeRecord(c as never)].join('\n'));
+    expect(r.ok).toBe(true);
+  });
+
+  it('allows the journal header only first', async () => {
+    const header = '{"schema":"tenth.journal/1","exportedAt":1,"app":{"name":"Tenth","version":"0.1.0"}}';
+    const ok = await validateJournal(`\n${header}\n${serializeRecord(sampleAttempt(1))}\n`);
+    expect(ok.ok).toBe(true);
+    expect(ok.header).toEqual(JSON.parse(header));
+    const bad = await validateJournal(`${serializeRecord(sampleAttempt(1))}\n${header}\n`);
+    expect(bad.errors[0]).toMatchObject({ line: 2, code: 'header' });
+  });
+
+  it('keeps only the first maxErrors errors but counts all', async () => {
+    const bad = Array.from({ length: 50 }, () => '{"schema":"tenth.attempt/1"}').join('\n');
+    const r = await validateJournal(bad, { maxErrors: 5 });
+    expect(r.errors).toHaveLength(5);
+    expect(r.errorCount).toBe(50);
+    expect(r.errors.map((e) => e.line)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('reads the schema constant', () => {
+    expect(ATTEMPT_SCHEMA).toBe('tenth.attempt/1');
+  });
+});
