@@ -22,9 +22,10 @@ export default defineConfig({
   },
   renderer: {
     ...rendererConfig,
+    root: resolve(import.meta.dirname, 'renderer'),
     build: {
       ...rendererConfig.build,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
+      rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },
     },
   },
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApi } from '../../shared/bridge/client';
-import { createBridgeServer } from '../../shared/bridge/server';
+import { createBridgeServer, type Handlers } from '../../shared/bridge/server';
 import { httpTransport } from '../../shared/bridge/http';
 import { startBrowserHost, type BrowserHost } from './server';
 
@@ -20,7 +20,7 @@ async function start() {
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Tenth</title>');
   await writeFile(join(dir, 'assets', 'a.js'), 'console.log(1)');
   await writeFile(join(dir, '..', 'secret.txt'), 'outside');
-  const server = createBridgeServer({
+  const handlers: Partial<Handlers> = {
     'app:info': () => ({ name: 'Tenth', version: '1', host: 'browser', platform: 'x', dataDir: dir, secretStore: 'file' }),
     'model:call': async (_req, emit, signal) => {
       emit({ type: 'started', startedAt: 1 });
@@ -29,7 +29,8 @@ async function start() {
         await new Promise((r) => setTimeout(r, 10));
       }
     },
-  } as never);
+  };
+  const server = createBridgeServer(handlers as Handlers);
   host = await startBrowserHost({ server, rendererDir: dir, maxBodyBytes: 1024 });
   return { host, server };
 }

@@ -4,17 +4,16 @@
  * client and the direct test transport all go through this one function, so the
  * renderer's type of `window.api` comes from code, not from a hand-kept .d.ts.
  */
-import {
-  CALL_NAMES,
-  STREAM_NAMES,
-  type BridgeErrorData,
-  type CallArgs,
-  type CallName,
-  type CallResult,
-  type Envelope,
-  type StreamArgs,
-  type StreamEvent,
-  type StreamName,
+import { CALL_CHANNELS, STREAM_CHANNELS } from './channels';
+import type {
+  BridgeErrorData,
+  CallArgs,
+  CallName,
+  CallResult,
+  Envelope,
+  StreamArgs,
+  StreamEvent,
+  StreamName,
 } from './contract';
 
 export interface Transport {
@@ -74,10 +73,10 @@ export function createApi(transport: Transport): Api {
       api[ns]![action] = fn;
     };
   };
-  for (const name of CALL_NAMES) {
+  for (const name of CALL_CHANNELS) {
     slot(name)(async (args?: unknown) => unwrap(await transport.invoke(name, args ?? {})));
   }
-  for (const name of STREAM_NAMES) {
+  for (const name of STREAM_CHANNELS) {
     slot(name)((args: unknown, onEvent: (event: unknown) => void): StreamHandle => {
       const requestId = newRequestId();
       const done = transport.stream(name, requestId, args, onEvent).then((envelope) => {

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { ModelCallEvent, ModelCallRequest } from '../domain/model-call';
 import { Provider } from '../domain/schemas';
+import { CALL_CHANNELS, STREAM_CHANNELS } from './channels';
 
 export const HostKind = z.enum(['electron', 'browser', 'direct']);
 export type HostKind = z.infer<typeof HostKind>;
@@ -119,8 +120,15 @@ export type StreamArgs<K extends StreamName> = z.input<Streams[K]['args']>;
 export type StreamArgsParsed<K extends StreamName> = z.output<Streams[K]['args']>;
 export type StreamEvent<K extends StreamName> = z.output<Streams[K]['event']>;
 
-export const CALL_NAMES = Object.keys(calls) as CallName[];
-export const STREAM_NAMES = Object.keys(streams) as StreamName[];
+export const CALL_NAMES: readonly CallName[] = CALL_CHANNELS;
+export const STREAM_NAMES: readonly StreamName[] = STREAM_CHANNELS;
+
+// Compile-time: the plain channel lists and the contract's keys are the same sets.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _callsMatch: Same<(typeof CALL_CHANNELS)[number], CallName> = true;
+const _streamsMatch: Same<(typeof STREAM_CHANNELS)[number], StreamName> = true;
+void _callsMatch;
+void _streamsMatch;
 
 export function isCallName(name: string): name is CallName {
   return Object.prototype.hasOwnProperty.call(calls, name);
