@@ -37,6 +37,8 @@ export { DEFAULT_KNOBS, FAULTS, MOCK_KINDS, expectedClass } from './knobs';
 /** What the mock did with one request. Times are epoch ms from performance.timeOrigin + performance.now(). */
 export interface GroundTruth {
   seq: number;
+  /** The request's `x-mock-tag` header or `mock_tag` query value, for matching records to requests. */
+  tag: string | null;
   method: string;
   path: string;
   /** Wire format of the route, or null for an unknown route. */
@@ -216,14 +218,14 @@ function knobsFor(defaults: Knobs, req: IncomingMessage, query: URLSearchParams 
   const k: Knobs = { ...defaults, ...modelKnobs };
   if (query) {
     for (const [name, v] of query) {
-      if (!name.startsWith('mock_')) continue;
+      if (!name.startsWith('mock_') || name === 'mock_tag') continue;
       const key = knobKey(name.slice(5));
       if (!key) throw new KnobError(`unknown mock knob in query: ${name}`);
       Object.assign(k, parseKnob(key, v));
     }
   }
   for (const name in req.headers) {
-    if (!name.startsWith('x-mock-')) continue;
+    if (!name.startsWith('x-mock-') || name === 'x-mock-tag') continue;
     const key = knobKey(name.slice(7));
     if (!key) throw new KnobError(`unknown mock knob header: ${name}`);
     const v = req.headers[name];
@@ -313,6 +315,7 @@ export async function startMock(opts: StartMockOptions = {}): Promise<MockServer
     if (inFlight > maxInFlight) maxInFlight = inFlight;
     const rec: GroundTruth = {
       seq: ++seqCounter,
+      tag: (req.headers['x-mock-tag'] as string | undefined) ?? query?.get('mock_tag') ?? null,
       method: req.method ?? 'GET',
       path,
       kind: route?.kind ?? null,
@@ -488,7 +491,8 @@ export async function startMock(opts: StartMockOptions = {}): Promise<MockServer
 
     if (!stream) {
       if (fault === 'stream-error') return sendError(res, wire, ctx, kind, wire.error('server_error', errors));
-      if (fault === 'content_filter' && kind === 'anthropic') return sendError(res, wire, ctx, kind, wire.error('content_filter', errors));
+      // Anthropic's only output block is an error (see wire-anthropic.ts); unstreamed, that is a 400.
+      if (finish === 'content_filter' && kind === 'anthropic') return sendError(res, wire, ctx, kind, wire.error('content_filter', errors));
       if (fault === 'hang-after-first') {
         res.writeHead(200, headers);
         res.flushHeaders();
