@@ -1,0 +1,245 @@
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../domain/schemas';
+import { CSV_COLUMNS, attemptToCsvCells, attemptToCsvRow, attemptVerdict, csvHeader } from './csv';
+import {
+  ExportError,
+  SecretLeakError,
+  assertNoSecrets,
+  collectText,
+  exportCsv,
+  exportJsonBackup,
+  exportJsonl,
+  type JournalSource,
+} from './export';
+import { planImport } from './import';
+import { DATA_RECORD_TYPES, type DataRecordType, type RecordMap } from './records';
+import { sampleJournal, sampleProvider } from './sample';
+
+const APP = { name: 'Tenth', version: '0.1.0' };
+const AT = 1_760_000_123_456;
+
+/** An in-memory journal store, the shape an import commits into. */
+class MemoryStore {
+  readonly byType = new Map<DataRecordType, Map<string, unknown>>(DATA_RECORD_TYPES.map((t) => [t, new Map()]));
+  batches = 0;
+  hasId = (type: DataRecordType, id: string): boolean => this.byType.get(type)!.has(id);
+  commit = <T extends DataRecordType>(type: T, records: RecordMap[T][]): void => {
+    this.batches++;
+    for (const r of records) this.byType.get(type)!.set(r.id, r);
+  };
+  list<T extends DataRecordType>(type: T): RecordMap[T][] {
+    return [...this.byType.get(type)!.values()] as RecordMap[T][];
+  }
+  source(): JournalSource {
+    return {
+      providers: this.list('provider'),
+      prompts: this.list('prompt'),
+      versions: this.list('promptVersion'),
+      cases: this.list('case'),
+      runs: this.list('run'),
+      attempts: this.list('attempt'),
+    };
+  }
+}
+
+async function* asAsync<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const i of items) yield i;
+}
+
+function sourceOf(j: ReturnType<typeof sampleJournal>): JournalSource {
+  return { providers: j.providers, prompts: j.prompts, versions: j.versions, cases: j.cases, runs: j.runs, attempts: asAsync(j.attempts) };
+}
+
+describe('JSONL export → import → export', () => {
+  it('is byte-identical, with every status, failure class, unicode, newlines and quotes', async () => {
+    const j = sampleJournal(400, 7);
+    const classes = new Set(j.attempts.filter((a) => a.failure).map((a) => a.failure!.class));
+    expect(classes.size).toBe(12);
+    expect(new Set(j.attempts.map((a) => a.status)).size).toBe(5);
+
+    const first = await collectText(exportJsonl(sourceOf(j), { app: APP, exportedAt: AT }));
+    const store = new MemoryStore();
+    const report = await planImport(first, store, { mode: 'all-or-nothing', onBatch: store.commit, batchSize: 64 });
+    expect(report.ok).toBe(true);
+    expect(report.committed).toBe(true);
+    expect(report.addedTotal).toBe(400 + 2 + 2 + 2 + 7 + 3);
+    expect(report.header).toMatchObject({ exportedAt: AT, app: APP });
+
+    const second = await collectText(exportJsonl(store.source(), { app: APP, exportedAt: AT }));
+    expect(second).toBe(first);
+    const lines = first.split('\n');
+    expect(lines[0]).toBe('{"schema":"tenth.journal/1","exportedAt":1760000123456,"app":{"name":"Tenth","version":"0.1.0"}}');
+    expect(lines.at(-1)).toBe('');
+    // Dependency order: providers, prompts, versions, cases, runs, attempts.
+    const order = lines.slice(1, -1).map((l) => JSON.parse(l).schema);
+    expect(order).toEqual([...order].sort((a, b) => rank(a) - rank(b)));
+  });
+
+  it('re-importing the same file adds nothing', async () => {
+    const text = await collectText(exportJsonl(sourceOf(sampleJournal(50)), { app: APP, exportedAt: AT }));
+    const store = new MemoryStore();
+    await planImport(text, store, { mode: 'all-or-nothing', onBatch: store.commit });
+    const batches = store.batches;
+    const again = await planImport(text, store, { mode: 'all-or-nothing', onBatch: store.commit });
+    expect(again.addedTotal).toBe(0);
+    expect(again.skippedExisting).toBe(50 + 16);
+    expect(store.batches).toBe(batches);
+  });
+
+  it('yields one line per chunk with chunkSize 0, and the same text', async () => {
+    const src = () => sourceOf(sampleJournal(20));
+    const chunks: string[] = [];
+    for await (const c of exportJsonl(src(), { app: APP, exportedAt: AT, chunkSize: 0 })) chunks.push(c);
+    expect(chunks.every((c) => c.endsWith('\n') && c.indexOf('\n') === c.length - 1)).toBe(true);
+    expect(chunks.join('')).toBe(await collectText(exportJsonl(src(), { app: APP, exportedAt: AT })));
+  });
+
+  it('refuses to export an invalid record, or skips it when asked', async () => {
+    const j = sampleJournal(3);
+    const broken = { ...j.attempts[1], status: 'exploded' } as unknown as Attempt;
+    const src = (): JournalSource => ({ attempts: [j.attempts[0], broken, j.attempts[2]] });
+    await expect(collectText(exportJsonl(src(), { app: APP }))).rejects.toThrow(ExportError);
+    const skipped: string[] = [];
+    const text = await collectText(exportJsonl(src(), { app: APP, invalid: 'skip', onInvalid: (i) => skipped.push(`${i.id}:${i.field}`) }));
+    expect(text.trim().split('\n')).toHaveLength(3);
+    expect(skipped).toEqual([`${broken.id}:status`]);
+  });
+});
+
+function rank(schema: string): number {
+  return ['tenth.journal/1', 'tenth.provider/1', 'tenth.prompt/1', 'tenth.promptVersion/1', 'tenth.case/1', 'tenth.run/1', 'tenth.attempt/1'].indexOf(schema);
+}
+
+describe('secrets never leave', () => {
+  const CANARY = 'sk-canary-8f2b7c1d9e0a4b3c';
+
+  function leakySource(): JournalSource {
+    const j = sampleJournal(30);
+    const provider = { ...sampleProvider(0), key: CANARY, apiKey: CANARY, headers: { 'x-api-key': CANARY, Accept: 'json' } } as Provider;
+    const attempts = j.attempts.map((a, i) =>
+      i === 3
+        ? ({
+            ...a,
+            key: CANARY,
+            request: { model: 'm', headers: { Authorization: `Bearer ${CANARY}` }, api_key: CANARY },
+            responseMeta: { status: 200, headers: { 'set-cookie': CANARY } },
+          } as Attempt)
+        : a,
+    );
+    return { ...sourceOf({ ...j, attempts }), providers: [provider] };
+  }
+
+  it('in JSONL, the JSON backup and CSV', async () => {
+    const jsonl = await collectText(exportJsonl(leakySource(), { app: APP, secrets: [CANARY] }));
+    const backup = await collectText(exportJsonBackup(leakySource(), { app: APP, secrets: [CANARY] }));
+    const csv = await collectText(exportCsv((leakySource().attempts as AsyncIterable<Attempt>), { secrets: [CANARY] }));
+    for (const text of [jsonl, backup, csv]) {
+      expect(text).not.toContain('canary');
+      expect(text.length).toBeGreaterThan(1000);
+    }
+    expect(jsonl).toContain('"x-api-key":"[redacted]"');
+  });
+
+  it('assertNoSecrets catches raw, JSON-escaped and CSV-quoted forms, without echoing the secret', () => {
+    expect(() => assertNoSecrets(`a ${CANARY} b`, ['', CANARY])).toThrow(SecretLeakError);
+    const quoted = 'k"e\\y-123';
+    expect(() => assertNoSecrets(JSON.stringify({ v: quoted }), [quoted])).toThrow(SecretLeakError);
+    expect(() => assertNoSecrets('"k""e\\y-123"', [quoted])).toThrow(SecretLeakError);
+    expect(() => assertNoSecrets('clean', [CANARY])).not.toThrow();
+    try {
+      assertNoSecrets(CANARY, [CANARY]);
+    } catch (e) {
+      expect((e as Error).message).not.toContain(CANARY);
+    }
+  });
+
+  it('the exporter stops when a known secret would be written', async () => {
+    const src: JournalSource = { prompts: [{ ...sampleJournal(0).prompts[0], system: `use ${CANARY}` }] };
+    await expect(collectText(exportJsonl(src, { app: APP, secrets: [CANARY] }))).rejects.toThrow(SecretLeakError);
+  });
+});
+
+describe('JSON backup', () => {
+  it('is one JSON document holding the same records as the JSONL', async () => {
+    const j = sampleJournal(25);
+    const text = await collectText(exportJsonBackup(sourceOf(j), { app: APP, exportedAt: AT, filter: { runIds: ['run-0'] }, chunkSize: 100 }));
+    const doc = JSON.parse(text);
+    expect(Object.keys(doc)).toEqual(['schema', 'exportedAt', 'app', 'filter', 'providers', 'prompts', 'versions', 'cases', 'runs', 'attempts']);
+    expect(doc.schema).toBe('tenth.backup/1');
+    expect(doc.filter).toEqual({ runIds: ['run-0'] });
+    expect(doc.attempts).toHaveLength(25);
+    const jsonl = await collectText(exportJsonl(sourceOf(j), { app: APP, exportedAt: AT }));
+    const attemptLines = jsonl.split('\n').filter((l) => l.includes('"tenth.attempt/1"'));
+    expect(doc.attempts.map((a: unknown) => JSON.stringify(a))).toEqual(attemptLines);
+  });
+
+  it('writes empty lists as []', async () => {
+    const doc = JSON.parse(await collectText(exportJsonBackup({}, { app: APP, exportedAt: AT })));
+    expect(doc).toEqual({ schema: 'tenth.backup/1', exportedAt: AT, app: APP, providers: [], prompts: [], versions: [], cases: [], runs: [], attempts: [] });
+  });
+});
+
+describe('CSV', () => {
+  it('parses back with papaparse to the same values', async () => {
+    const j = sampleJournal(300, 3);
+    const text = await collectText(exportCsv(asAsync(j.attempts), { batchSize: 7 }));
+    const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false });
+    expect(parsed.errors).toEqual([]);
+    const rows = parsed.data;
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows.at(-1)).toEqual(['']); // the final CRLF
+    expect(rows.length - 2).toBe(300);
+    for (let i = 0; i < 300; i++) {
+      const expected = attemptToCsvCells(j.attempts[i]).map((c) => {
+        if (c === null) return '';
+        if (typeof c === 'number') return String(c);
+        return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(c) ? `'${c}` : c;
+      });
+      expect(rows[i + 1], `row ${i}`).toEqual(expected);
+    }
+  });
+
+  it('quotes newlines, quotes and commas, and neutralises formulas but not numbers', () => {
+    const a = { ...sampleJournal(1).attempts[0] };
+    const row = (over: Partial<Attempt>): string[] => Papa.parse<string[]>(attemptToCsvRow({ ...a, ...over } as Attempt)).data[0];
+    const out = CSV_COLUMNS.indexOf('output');
+    expect(row({ output: 'a,"b"\r\nc' })[out]).toBe('a,"b"\r\nc');
+    expect(row({ output: '=HYPERLINK("http://x")\nsecond line' })[out]).toBe('\'=HYPERLINK("http://x")\nsecond line');
+    expect(row({ output: '-2+3' })[out]).toBe("'-2+3");
+    expect(row({ output: '@SUM(1)' })[out]).toBe("'@SUM(1)");
+    expect(row({ output: '\tx' })[out]).toBe("'\tx");
+    // Numbers, negative ones included, stay plain numbers.
+    const line = attemptToCsvRow({ ...a, queuedAt: -5, costUsd: 0.000123 } as Attempt);
+    expect(line.split(',')[CSV_COLUMNS.indexOf('queuedAt')]).toBe('-5');
+    expect(csvHeader().split(',')).toEqual([...CSV_COLUMNS]);
+  });
+
+  it('starts with a BOM only when asked', async () => {
+    const withBom = await collectText(exportCsv([], { bom: true }));
+    expect(withBom.charCodeAt(0)).toBe(0xfeff);
+    expect(withBom.slice(1)).toBe(csvHeader() + '\r\n');
+  });
+
+  it('computes the verdict of PRODUCT.md', () => {
+    const g = (source: 'human' | 'check' | 'judge', pass: boolean | null, at = 1) => ({ source, name: 'g', pass, score: null, at });
+    expect(attemptVerdict({ status: 'failed', grades: [] })).toBe('fail');
+    expect(attemptVerdict({ status: 'cancelled', grades: [g('human', true)] })).toBe('');
+    expect(attemptVerdict({ status: 'ok', grades: [] })).toBe('');
+    expect(attemptVerdict({ status: 'ok', grades: [g('judge', true)] })).toBe('');
+    expect(attemptVerdict({ status: 'ok', grades: [g('check', true), g('check', true)] })).toBe('pass');
+    expect(attemptVerdict({ status: 'ok', grades: [g('check', true), g('check', false)] })).toBe('fail');
+    expect(attemptVerdict({ status: 'ok', grades: [g('check', false), g('human', true)] })).toBe('pass');
+    expect(attemptVerdict({ status: 'ok', grades: [g('human', true, 1), g('human', false, 2)] })).toBe('fail');
+  });
+});
+
+// Typed sources compile with the domain types the app stores.
+export const _typed: JournalSource = {
+  providers: [] as Provider[],
+  prompts: [] as Prompt[],
+  versions: [] as PromptVersion[],
+  cases: [] as Case[],
+  runs: [] as Run[],
+  attempts: [] as Attempt[],
+};
