@@ -23,3 +23,5 @@ export {
   type RunSummary,
 } from './engine';
 export { recoverInterrupted } from './recover';
+export { callerFromStream, type StreamingCall } from './caller';
+export { canonicalJson, promptVersionId, sha256Hex } from './version-id';
