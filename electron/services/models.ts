@@ -62,7 +62,9 @@ function codeOf(err: unknown): string | null {
   for (let depth = 0; e && depth < 4; depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
+    // Happy-eyeballs connects (IPv4 and IPv6) fail with an AggregateError of both attempts.
+    const inner = (e as { errors?: unknown }).errors;
+    e = (e as { cause?: unknown }).cause ?? (Array.isArray(inner) ? inner[0] : undefined);
   }
   return null;
 }
