@@ -11,3 +11,5 @@ export * from './intervals';
 export * from './verdict';
 export * from './cell';
 export * from './group';
+export * from './compare';
+export * from './drift';
