@@ -153,6 +153,7 @@ function routeFor(path: string): Route | undefined {
 /** Per-request state shared by the handler and the close listener. */
 interface ReqState {
   rec: GroundTruth;
+  res: ServerResponse;
   closed: boolean;
   destroyedByMock: boolean;
   cancelSleep: (() => void) | null;
@@ -256,8 +257,9 @@ export async function startMock(opts: StartMockOptions = {}): Promise<MockServer
   const log: WriteStream | null = opts.groundTruthLog ? createWriteStream(opts.groundTruthLog, { flags: 'a' }) : null;
   const open = new Set<ReqState>();
 
-  function finalize(st: ReqState, res: ServerResponse): void {
+  function finalize(st: ReqState): void {
     if (st.closed) return;
+    const res = st.res;
     st.closed = true;
     open.delete(st);
     st.cancelSleep?.();
@@ -339,9 +341,9 @@ export async function startMock(opts: StartMockOptions = {}): Promise<MockServer
       outcome: 'open',
     };
     records.push(rec);
-    const st: ReqState = { rec, closed: false, destroyedByMock: false, cancelSleep: null };
+    const st: ReqState = { rec, res, closed: false, destroyedByMock: false, cancelSleep: null };
     open.add(st);
-    res.once('close', () => finalize(st, res));
+    res.once('close', () => finalize(st));
 
     const rawBody = req.method === 'POST' ? await readBody(req) : (req.resume(), '');
     if (!route) {
@@ -635,10 +637,13 @@ export async function startMock(opts: StartMockOptions = {}): Promise<MockServer
     port,
     baseUrls,
     async close() {
+      for (const st of open) st.destroyedByMock = true;
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
       });
+      // The server can report closed before each response's own 'close' event has run.
+      for (const st of [...open]) finalize(st);
       if (log) await new Promise<void>((resolve) => log.end(resolve));
     },
     groundTruth: () => records.map((r) => ({ ...r })),
