@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelCallRequest, type ModelCallEvent, type ModelCallResult } from '../../shared/domain/model-call';
 import type { Provider, ProviderKind } from '../../shared/domain/schemas';
-import { createModelService, type ModelServiceDeps } from './models';
+import { startMock } from '../../tests/mock/server';
+import { DEFAULT_LOCAL_PROBES, MOCK_PROVIDER_PORT, createModelService, type ModelServiceDeps } from './models';
 
 const KEY = 'sk-test-0123456789abcdef';
 
@@ -352,5 +353,24 @@ describe('model service: detectLocal', () => {
       ],
     }).detectLocal();
     expect(found).toEqual([{ name: 'Ollama', kind: 'ollama', baseUrl: base, models: ['llama3:8b'] }]);
+  });
+
+  it('finds the Tenth mock provider with its default probe, moved to the port the mock got', async () => {
+    const mock = await startMock({ port: 0 });
+    try {
+      const probe = DEFAULT_LOCAL_PROBES.find((p) => p.name === 'Tenth mock provider');
+      expect(probe?.baseUrl).toBe(`http://127.0.0.1:${MOCK_PROVIDER_PORT}/v1`);
+      const moved = { ...probe!, baseUrl: probe!.baseUrl.replace(`:${MOCK_PROVIDER_PORT}/`, `:${mock.port}/`) };
+      const found = await service({ localProbes: [moved] }).detectLocal();
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ name: 'Tenth mock provider', kind: 'openai-compatible', baseUrl: `${mock.url}/v1` });
+      expect(found[0].models.length).toBeGreaterThan(0);
+      // Without the placeholder key the mock answers 401, as OpenAI does, and nothing is found.
+      expect(await service({ localProbes: [{ ...moved, probeKey: undefined }] }).detectLocal()).toEqual([]);
+      const listing = mock.groundTruth().filter((g) => g.op === 'models');
+      expect(listing.map((g) => g.status)).toEqual([200, 401]);
+    } finally {
+      await mock.close();
+    }
   });
 });

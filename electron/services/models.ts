@@ -26,7 +26,16 @@ export interface LocalProbe {
   name: string;
   kind: LocalServer['kind'];
   baseUrl: string;
+  /**
+   * A placeholder key sent with the probe only, for servers that refuse a
+   * keyless model listing but take any key. Never a real key: probes run
+   * before the user has configured anything.
+   */
+  probeKey?: string;
 }
+
+/** The Tenth mock provider's default port (`npm run mock`, tests/mock/cli.ts). */
+export const MOCK_PROVIDER_PORT = 11555;
 
 /** The usual local servers on their default ports (PRODUCT.md: "working offline or with local models"). */
 export const DEFAULT_LOCAL_PROBES: LocalProbe[] = [
@@ -34,6 +43,8 @@ export const DEFAULT_LOCAL_PROBES: LocalProbe[] = [
   { name: 'LM Studio', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1234/v1' },
   { name: 'llama.cpp', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:8080/v1' },
   { name: 'vLLM', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:8000/v1' },
+  // The mock answers 401 to a keyless /v1/models (as OpenAI does) and accepts any other key.
+  { name: 'Tenth mock provider', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${MOCK_PROVIDER_PORT}/v1`, probeKey: 'tenth-local-probe' },
 ];
 
 export interface ModelServiceDeps {
@@ -335,7 +346,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     const found = await Promise.all(
       probes.map(async (probe): Promise<LocalServer | null> => {
         const provider = { id: `local-${probe.name}`, name: probe.name, kind: probe.kind, baseUrl: probe.baseUrl, headers: {} } as Provider;
-        const built = listModelsRequest(provider, null);
+        const built = listModelsRequest(provider, probe.probeKey ?? null);
         try {
           const res = await fetchWithTimeout(built.url, built.init, timeoutMs);
           if (!res.ok) return null;
