@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY_POLICY, type Attempt, type Run } from '../../shared/domain/schemas';
+import { JournalFile, readExistingJournal } from './journal-file';
+import { cliOwner, isOwnerAlive } from './owner';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tenth-jf-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function attempt(id: string, status: Attempt['status'], owner = 'cli:h:1:1'): Attempt {
+  return {
+    schema: 'tenth.attempt/1', id, runId: 'r1', promptId: 'p', promptVersion: 'v', caseId: 'c', repeatIndex: 0, retryOf: null,
+    providerKind: 'openai', providerId: 'A', model: 'm', servedModel: null, systemFingerprint: null, params: {},
+    status, failure: null, finishReason: null, output: '', outputTruncatedAt: null, request: null, responseMeta: null,
+    queuedAt: 1, startedAt: null, firstTokenAt: null, endedAt: null, ttftMs: null, latencyMs: null, tokensPerSec: null,
+    usage: null, price: null, costUsd: null, grades: [], owner,
+  };
+}
+
+const run: Run = {
+  schema: 'tenth.run/1', id: 'r1', promptVersionIds: ['v'], caseIds: ['c'], targets: [{ providerId: 'A', model: 'm' }],
+  repeats: 1, concurrency: 1, firstTokenTimeoutMs: 1000, totalTimeoutMs: 2000, retry: DEFAULT_RETRY_POLICY,
+  status: 'running', createdAt: 1, endedAt: null,
+};
+
+describe('JournalFile', () => {
+  it('appends one line per record, in call order, even when writes overlap', async () => {
+    const path = join(dir, 'j.jsonl');
+    const f = await JournalFile.open(path);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => f.append(attempt(`a${i}`, 'pending'))));
+    await f.close();
+    const ids = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as Attempt).id);
+    expect(ids).toEqual(Array.from({ length: 50 }, (_, i) => `a${i}`));
+  });
+
+  it('closes off a line torn by a killed writer before appending', async () => {
+    const path = join(dir, 'torn.jsonl');
+    const whole = JSON.stringify(attempt('a1', 'pending'));
+    writeFileSync(path, `${whole}\n${whole.slice(0, 40)}`);
+    const f = await JournalFile.open(path);
+    await f.sink().writeFinished(attempt('a1', 'ok'));
+    await f.close();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines[1]).toBe(whole.slice(0, 40));
+    expect((JSON.parse(lines[2]) as Attempt).status).toBe('ok');
+    const ex = await readExistingJournal(path);
+    expect(ex.invalid.map((i) => i.line)).toEqual([2]);
+    expect(ex.pending).toEqual([]);
+  });
+
+  it('reads back which attempts are still pending and which runs are open', async () => {
+    const path = join(dir, 'r.jsonl');
+    const f = await JournalFile.open(path);
+    const s = f.sink();
+    await s.writeRun!(run);
+    await s.writePending(attempt('a1', 'pending'));
+    await s.writePending(attempt('a2', 'pending'));
+    await s.writeFinished(attempt('a1', 'ok'));
+    await s.writeRun!({ ...run, id: 'r2', status: 'running' });
+    await s.writeRun!({ ...run, id: 'r2', status: 'done', endedAt: 5 });
+    await f.close();
+    const ex = await readExistingJournal(path);
+    expect(ex.lines).toBe(6);
+    expect(ex.pending.map((a) => a.id)).toEqual(['a2']);
+    expect(ex.openRuns.map((r) => r.id)).toEqual(['r1']);
+    expect([...ex.ids.attempt].sort()).toEqual(['a1', 'a2']);
+    expect(ex.hasHeader).toBe(false);
+    expect((await readExistingJournal(join(dir, 'none.jsonl'))).lines).toBe(0);
+  });
+});
+
+describe('owner', () => {
+  it('is alive for this process and for other hosts or writers, dead for an exited pid', () => {
+    const self = cliOwner();
+    expect(self).toMatch(new RegExp(`^cli:${hostname()}:${process.pid}:\\d+$`));
+    expect(isOwnerAlive(self, self)).toBe(true);
+    expect(isOwnerAlive(`cli:${hostname()}:${process.ppid}:1`, self)).toBe(true);
+    expect(isOwnerAlive('cli:some-other-host:1:1', self)).toBe(true);
+    expect(isOwnerAlive('app:window-1', self)).toBe(true);
+    const child = spawnSync(process.execPath, ['-e', '0']);
+    expect(isOwnerAlive(`cli:${hostname()}:${child.pid}:1`, self)).toBe(false);
+    // Our pid with another start time: a dead process whose pid we reuse.
+    expect(isOwnerAlive(`cli:${hostname()}:${process.pid}:1`, self)).toBe(false);
+  });
+});
