@@ -254,5 +254,9 @@ export const Run = z.object({
   status: z.enum(['running', 'paused', 'done', 'cancelled', 'interrupted']),
   createdAt: z.number(),
   endedAt: z.number().nullable(),
+  /** The process (app window or CLI) running it, so a restart can tell it was cut off. */
+  owner: z.string().optional(),
+  /** Set when this run re-runs attempts of another (e.g. its interrupted ones). */
+  rerunOf: z.string().nullable().optional(),
 });
 export type Run = z.infer<typeof Run>;
