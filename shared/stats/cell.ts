@@ -150,6 +150,7 @@ function emptyRecord<K extends string>(keys: readonly K[]): Record<K, number> {
  */
 export function cellStats(attempts: readonly StatsAttempt[], opts: CellOptions = {}): CellStats {
   const z = opts.z ?? 1.96;
+  const verdictOpts = { judges: opts.judges };
   const counts: CellCounts = {
     ...emptyRecord(ATTEMPT_STATUSES),
     total: 0,
@@ -205,7 +206,7 @@ export function cellStats(attempts: readonly StatsAttempt[], opts: CellOptions =
     }
     tally.eligible++;
 
-    const v = verdictOf(a, { judges: opts.judges });
+    const v = verdictOf(a, verdictOpts);
     if (a.status === 'failed') {
       if (a.failure) failuresByClass[a.failure.class]++;
       else counts.failedUnclassified++;

@@ -42,12 +42,13 @@ export type StatsGrade = Pick<Grade, 'source' | 'name' | 'pass' | 'score' | 'at'
  */
 export type VerdictKind = 'pass' | 'fail' | 'ungraded' | 'excluded';
 
+/** Read-only: the common verdicts are shared frozen objects. */
 export interface Verdict {
-  verdict: VerdictKind;
+  readonly verdict: VerdictKind;
   /** 0..1; null when ungraded or excluded. */
-  score: number | null;
+  readonly score: number | null;
   /** What decided: a grade source, `failure` for failed attempts, null when nothing did. */
-  source: GradeSource | 'failure' | null;
+  readonly source: GradeSource | 'failure' | null;
 }
 
 /** Eligible attempts are `ok` and `failed` (PRODUCT.md). */
@@ -108,26 +109,51 @@ function latestByName(grades: readonly StatsGrade[], source: GradeSource): Stats
  *  6. otherwise → `ungraded`, score null.
  */
 export function verdictOf(attempt: Pick<StatsAttempt, 'status' | 'grades'>, opts: { judges?: boolean } = {}): Verdict {
-  if (attempt.status === 'failed') return { verdict: 'fail', score: 0, source: 'failure' };
-  if (attempt.status !== 'ok') return { verdict: 'excluded', score: null, source: null };
+  if (attempt.status === 'failed') return FAILED;
+  if (attempt.status !== 'ok') return EXCLUDED;
+  const grades = attempt.grades;
+  if (grades.length === 0) return UNGRADED;
 
+  // One scan finds the deciding human grade and counts the others, so the common
+  // case (a few grades with distinct names) allocates nothing but the result.
   let human: StatsGrade | null = null;
-  for (const g of attempt.grades) {
-    if (g.source === 'human' && informative(g) && (!human || g.at >= human.at)) human = g;
+  let checks = 0;
+  let judges = 0;
+  for (const g of grades) {
+    if (!informative(g)) continue;
+    if (g.source === 'human') {
+      if (!human || g.at >= human.at) human = g;
+    } else if (g.source === 'check') checks++;
+    else judges++;
   }
   if (human) return { verdict: gradePasses(human) ? 'pass' : 'fail', score: gradeScore(human), source: 'human' };
+  if (checks > 0) return allMustPass(grades, 'check', checks);
+  if (judges > 0 && opts.judges !== false) return allMustPass(grades, 'judge', judges);
+  return UNGRADED;
+}
 
-  const sources: GradeSource[] = opts.judges === false ? ['check'] : ['check', 'judge'];
-  for (const source of sources) {
-    const latest = latestByName(attempt.grades, source);
-    if (latest.length === 0) continue;
-    let allPass = true;
-    let sum = 0;
-    for (const g of latest) {
+const FAILED: Verdict = Object.freeze({ verdict: 'fail', score: 0, source: 'failure' });
+const EXCLUDED: Verdict = Object.freeze({ verdict: 'excluded', score: null, source: null });
+const UNGRADED: Verdict = Object.freeze({ verdict: 'ungraded', score: null, source: null });
+
+/** All of the latest grades per name of `source` must pass; score = their mean. */
+function allMustPass(grades: readonly StatsGrade[], source: GradeSource, count: number): Verdict {
+  let allPass = true;
+  let sum = 0;
+  let n = 0;
+  if (count === 1) {
+    for (const g of grades) {
+      if (g.source !== source || !informative(g)) continue;
+      allPass = gradePasses(g);
+      sum = gradeScore(g);
+      n = 1;
+    }
+  } else {
+    for (const g of latestByName(grades, source)) {
       if (!gradePasses(g)) allPass = false;
       sum += gradeScore(g);
+      n++;
     }
-    return { verdict: allPass ? 'pass' : 'fail', score: sum / latest.length, source };
   }
-  return { verdict: 'ungraded', score: null, source: null };
+  return { verdict: allPass ? 'pass' : 'fail', score: sum / n, source };
 }
