@@ -1,0 +1,119 @@
+/**
+ * A Monaco editor sized to its content, for prompt text. Loaded lazily through
+ * CodeField; @monaco-editor/react disposes the editor and its model on unmount.
+ */
+import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
+import { useEffect, useRef } from 'react';
+import { monaco, PROMPT_LANGUAGE } from './monaco';
+import type { CodeFieldProps, DiffFieldProps } from './CodeField';
+
+function themeName(): string {
+  return document.documentElement.dataset.theme === 'dark' ? 'tenth-dark' : 'tenth-light';
+}
+
+function useThemeSync() {
+  useEffect(() => {
+    const observer = new MutationObserver(() => monaco.editor.setTheme(themeName()));
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => observer.disconnect();
+  }, []);
+}
+
+const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
+  minimap: { enabled: false },
+  wordWrap: 'on',
+  lineNumbers: 'off',
+  glyphMargin: false,
+  folding: false,
+  scrollBeyondLastLine: false,
+  renderLineHighlight: 'none',
+  overviewRulerLanes: 0,
+  scrollbar: { vertical: 'auto', alwaysConsumeMouseWheel: false },
+  fontSize: 13,
+  padding: { top: 6, bottom: 6 },
+  automaticLayout: true,
+  fixedOverflowWidgets: true,
+  quickSuggestions: { other: true, comments: false, strings: true },
+};
+
+export default function MonacoField(props: CodeFieldProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  useThemeSync();
+
+  const onMount: OnMount = (editor) => {
+    editorRef.current = editor;
+    const fit = () => {
+      const h = Math.min(props.maxHeight ?? 420, Math.max(props.minHeight ?? 64, editor.getContentHeight()));
+      if (box.current) box.current.style.height = `${h}px`;
+      editor.layout();
+    };
+    editor.onDidContentSizeChange(fit);
+    fit();
+    // Let the page's shortcuts (save, run, palette) work while typing.
+    for (const key of props.passKeys ?? []) {
+      editor.addCommand(key.keybinding(monaco), () => key.run());
+    }
+  };
+
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model) return;
+    const markers: monaco.editor.IMarkerData[] = [];
+    const unknown = new Set(props.unknownVariables ?? []);
+    if (unknown.size) {
+      const text = model.getValue();
+      for (const m of text.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g)) {
+        if (!unknown.has(m[1]!)) continue;
+        const start = model.getPositionAt(m.index!);
+        const end = model.getPositionAt(m.index! + m[0].length);
+        markers.push({
+          severity: monaco.MarkerSeverity.Warning,
+          message: `No case defines “${m[1]}”: it will be sent as written.`,
+          startLineNumber: start.lineNumber,
+          startColumn: start.column,
+          endLineNumber: end.lineNumber,
+          endColumn: end.column,
+        });
+      }
+    }
+    monaco.editor.setModelMarkers(model, 'tenth-variables', markers);
+  }, [props.unknownVariables, props.value]);
+
+  return (
+    <div ref={box} className="monaco-box" style={{ height: props.minHeight ?? 64 }}>
+      <Editor
+        value={props.value}
+        language={props.language ?? PROMPT_LANGUAGE}
+        theme={themeName()}
+        onChange={(v) => props.onChange?.(v ?? '')}
+        onMount={onMount}
+        loading={<span className="muted">Loading editor…</span>}
+        options={{ ...baseOptions, ariaLabel: props.label, readOnly: props.readOnly ?? false }}
+      />
+    </div>
+  );
+}
+
+export function MonacoDiff(props: DiffFieldProps) {
+  useThemeSync();
+  return (
+    <div className="monaco-diff" style={{ height: props.height ?? 360 }}>
+      <DiffEditor
+        original={props.original}
+        modified={props.modified}
+        language={props.language ?? PROMPT_LANGUAGE}
+        theme={themeName()}
+        loading={<span className="muted">Loading diff…</span>}
+        options={{
+          ...baseOptions,
+          readOnly: true,
+          renderSideBySide: true,
+          originalEditable: false,
+          ariaLabel: props.label,
+          lineNumbers: 'on',
+        }}
+      />
+    </div>
+  );
+}
