@@ -78,6 +78,8 @@ describe('comparePair', () => {
     expect(r.passTest?.p).toBeCloseTo(0.0386, 4);
     // Pass difference: 15/20 − 7/20 = 0.4.
     expect(r.pass.mean).toBeCloseTo(0.4, 12);
+    expect(r.perCase).toHaveLength(20);
+    expect(r.perCase[0]).toMatchObject({ caseId: 'c0', nA: 1, nB: 1, passA: 1, passB: 0, passDiff: 1, scoreDiff: 1 });
   });
 
   it('falls back to the two-proportion z-test when a retry shares a repeat index', () => {

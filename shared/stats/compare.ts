@@ -4,12 +4,11 @@
  * bootstrap for the difference in score floors, and the sample size that would
  * give 80% power for the observed difference.
  */
-import { quickselect } from 'd3-array';
 import { type Confidence, rateConfidence } from './confidence';
 import { binomialTwoSidedHalfP, probit, studentTQuantile } from './distributions';
 import { clusteredRate, type RateStat, type TwoProportionTest, twoProportionZTest } from './intervals';
 import { mulberry32 } from './prng';
-import { quantileOfSorted } from './quantiles';
+import { quantileOfSorted, quantileSelectInPlace } from './quantiles';
 import { type StatsAttempt, verdictOf } from './verdict';
 
 export type ComparisonVerdict = 'a-higher' | 'b-higher' | 'not-distinguishable-yet' | 'insufficient-data';
@@ -83,8 +82,25 @@ export interface SampleSizeAdvice {
   method: string;
 }
 
+/** One shared case: each model's scored attempts, mean score and pass fraction on it. */
+export interface CaseDifference {
+  caseId: string;
+  nA: number;
+  nB: number;
+  scoreA: number;
+  scoreB: number;
+  passA: number;
+  passB: number;
+  /** scoreA − scoreB. */
+  scoreDiff: number;
+  /** passA − passB. */
+  passDiff: number;
+}
+
 export interface PairComparison {
   cases: { shared: number; onlyA: number; onlyB: number };
+  /** The paired differences behind `score` and `pass`, in order of first appearance in A. */
+  perCase: CaseDifference[];
   /** Scored attempts (graded ok + failed) on the shared cases. */
   attempts: { a: number; b: number };
   score: PairedDifference;
@@ -216,20 +232,6 @@ export function pairedSampleSize(meanDiff: number, sdDiff: number, alpha = 0.05,
   return ((zsum * sdDiff) / d) ** 2;
 }
 
-/** The two order statistics type-7 quantile q needs, by quickselect: O(n) instead of a sort. */
-function quantileSelect(buf: Float64Array, q: number): number {
-  const n = buf.length;
-  const h = (n - 1) * q;
-  const i = Math.floor(h);
-  // d3's quickselect only indexes the array; its types ask for a plain array.
-  quickselect(buf as unknown as number[], i);
-  const lo = buf[i];
-  if (i + 1 >= n) return lo;
-  let hi = Infinity;
-  for (let j = i + 1; j < n; j++) if (buf[j] < hi) hi = buf[j];
-  return lo + (h - i) * (hi - lo);
-}
-
 const BOOTSTRAP_METHOD =
   'paired cluster bootstrap: resample shared cases with replacement (each drawn case brings all its attempts of both models), p10 (type 7) per model, percentile 95% interval of the difference; mulberry32 PRNG';
 
@@ -272,9 +274,11 @@ export function bootstrapFloorDifference(
       for (const x of casesA[c]) bufA[na++] = x;
       for (const x of casesB[c]) bufB[nb++] = x;
     }
-    // A replicate can draw only cases one model has no scores on; it says nothing about the difference.
-    if (na === 0 || nb === 0) continue;
-    diffs[kept++] = quantileSelect(bufA.subarray(0, na), q) - quantileSelect(bufB.subarray(0, nb), q);
+    // Shared cases always hold scores of both models, but stay safe if a caller passes an empty case.
+    const qa = quantileSelectInPlace(bufA.subarray(0, na), q);
+    const qb = quantileSelectInPlace(bufB.subarray(0, nb), q);
+    if (qa === null || qb === null) continue;
+    diffs[kept++] = qa - qb;
   }
   const sorted = diffs.subarray(0, kept).sort();
   return {
@@ -406,8 +410,15 @@ export function comparePair(a: readonly StatsAttempt[], b: readonly StatsAttempt
   const passesA: number[][] = listA.map((xs) => xs.map((x) => (x.pass ? 1 : 0)));
   const passesB: number[][] = listB.map((xs) => xs.map((x) => (x.pass ? 1 : 0)));
 
-  const score = pairedDifference('score', scoresA.map((xs) => meanOf(xs)), scoresB.map((xs) => meanOf(xs)), alpha);
-  const pass = pairedDifference('pass', passesA.map((xs) => meanOf(xs)), passesB.map((xs) => meanOf(xs)), alpha);
+  const perCase: CaseDifference[] = shared.map((caseId, i) => {
+    const scoreA = meanOf(scoresA[i]);
+    const scoreB = meanOf(scoresB[i]);
+    const passA = meanOf(passesA[i]);
+    const passB = meanOf(passesB[i]);
+    return { caseId, nA: scoresA[i].length, nB: scoresB[i].length, scoreA, scoreB, passA, passB, scoreDiff: scoreA - scoreB, passDiff: passA - passB };
+  });
+  const score = pairedDifference('score', perCase.map((c) => c.scoreA), perCase.map((c) => c.scoreB), alpha);
+  const pass = pairedDifference('pass', perCase.map((c) => c.passA), perCase.map((c) => c.passB), alpha);
 
   const rateA = clusteredRate('A pass rate on shared cases', passesA.map((xs) => ({ n: xs.length, k: xs.reduce((s, x) => s + x, 0) })));
   const rateB = clusteredRate('B pass rate on shared cases', passesB.map((xs) => ({ n: xs.length, k: xs.reduce((s, x) => s + x, 0) })));
@@ -428,6 +439,7 @@ export function comparePair(a: readonly StatsAttempt[], b: readonly StatsAttempt
 
   return {
     cases: { shared: shared.length, onlyA: byA.size - shared.length, onlyB },
+    perCase,
     attempts: { a: rateA.n, b: rateB.n },
     score,
     pass,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { quantile, quantileOfSorted, sortedValues } from './quantiles';
+import { mulberry32 } from './prng';
+import { quantile, quantileOfSorted, quantileSelectInPlace, sortedValues } from './quantiles';
 import { quantileConfidence, quantileMinN, rateConfidence } from './confidence';
 
 // numpy.quantile(x, q) (method 'linear'): h = (n − 1)q, x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
@@ -45,5 +46,23 @@ describe('confidence thresholds', () => {
     expect(rateConfidence(0)).toBe('none');
     expect(rateConfidence(9.5)).toBe('low');
     expect(rateConfidence(10)).toBe('ok');
+  });
+});
+
+describe('quantileSelectInPlace', () => {
+  it('agrees with the sorted quantile on random data with and without ties', () => {
+    const rng = mulberry32(5);
+    for (let trial = 0; trial < 50; trial++) {
+      const n = 1 + Math.floor(rng() * 60);
+      const ties = trial % 2 === 0;
+      const xs = Array.from({ length: n }, () => (ties ? Math.floor(rng() * 3) / 2 : rng()));
+      for (const q of [0, 0.1, 0.5, 0.9, 0.99, 1]) {
+        expect(quantileSelectInPlace(Float64Array.from(xs), q)).toBeCloseTo(quantile(xs, q) ?? NaN, 12);
+      }
+    }
+  });
+  it('p10 of 1..10 is 1.9; empty is null', () => {
+    expect(quantileSelectInPlace(Float64Array.from([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]), 0.1)).toBeCloseTo(1.9, 12);
+    expect(quantileSelectInPlace(new Float64Array(0), 0.1)).toBeNull();
   });
 });
