@@ -94,6 +94,13 @@ describe('parseSuite', () => {
     expect(issues[0]).not.toContain('sk-live-123');
   });
 
+  it('refuses a credential header in the file', async () => {
+    const bad = GOOD.replace('keyEnv: MOCK_KEY }', 'keyEnv: MOCK_KEY, headers: { Authorization: "Bearer sk-live-9" } }');
+    const issues = await issuesOf(bad);
+    expect(issues).toEqual([expect.stringMatching(/^suite\.yaml:2:\d+: providers\.mock\.headers\.Authorization: credentials are never read/)]);
+    expect(issues[0]).not.toContain('sk-live-9');
+  });
+
   it('requires the key variable to be set for kinds that need a key', async () => {
     expect(await issuesOf(GOOD, {})).toEqual([
       'suite.yaml:2:71: providers.mock.keyEnv: environment variable MOCK_KEY is not set (the key for provider mock is read from it)',

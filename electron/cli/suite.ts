@@ -28,6 +28,7 @@ import {
   type RunTarget,
 } from '../../shared/domain/schemas';
 import { templateVariables } from '../../shared/engine/template';
+import { isSensitiveName } from '../../shared/journal/writer';
 import { promptVersionId } from '../../shared/engine/version-id';
 
 export const DEFAULT_BASE_URLS: Record<ProviderKind, string | null> = {
@@ -254,6 +255,22 @@ export async function parseSuite(text: string, file: string, opts: ParseSuiteOpt
             ),
           );
           delete (p as Record<string, unknown>)[k];
+        }
+      }
+      // A credential header is a key by another name.
+      const headers = (p as { headers?: unknown }).headers;
+      if (headers && typeof headers === 'object' && !Array.isArray(headers)) {
+        for (const h of Object.keys(headers)) {
+          if (isSensitiveName(h)) {
+            issues.push(
+              loc.issue(
+                ['providers', name, 'headers', h],
+                'credentials are never read from a suite file; the key goes in the environment variable named by keyEnv and is sent in the right header for the kind',
+                true,
+              ),
+            );
+            delete (headers as Record<string, unknown>)[h];
+          }
         }
       }
     }
