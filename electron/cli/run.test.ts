@@ -356,5 +356,9 @@ describe('tenth run against the mock provider', () => {
     const missing = capture();
     expect(await runCommand(['nope.yaml'], missing.io)).toBe(2);
     expect(missing.err()).toContain('nope.yaml: cannot read the suite (ENOENT)');
+    const good = writeSuite('good.yaml', 'providers:\n' + provider('g', 'openai', {}) + 'models:\n  - { provider: g, id: m }\nprompts:\n  - { id: p, user: hi }\n');
+    const noDir = capture();
+    expect(await runCommand([good, '--out', join(dir, 'no-such-dir', 'x.jsonl')], noDir.io)).toBe(2);
+    expect(noDir.err()).toMatch(/x\.jsonl: cannot open the journal \(ENOENT\)/);
   });
 });

@@ -125,9 +125,16 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const outPath = resolve(io.cwd, args.values.out ?? `${basename(suitePath, extname(suitePath))}.jsonl`);
 
   // --- the journal: recover what a killed run left, then write this run's records
-  const existing = await readExistingJournal(outPath);
+  let existing: Awaited<ReturnType<typeof readExistingJournal>>;
+  let journal: JournalFile;
+  try {
+    existing = await readExistingJournal(outPath);
+    journal = await JournalFile.open(outPath, { fsync: !args.values['no-fsync'] });
+  } catch (e) {
+    err(`${outPath}: cannot open the journal (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    return 2;
+  }
   for (const bad of existing.invalid) err(`warning: ${outPath}: ${bad.message} (line skipped)`);
-  const journal = await JournalFile.open(outPath, { fsync: !args.values['no-fsync'] });
   const owner = cliOwner();
   const nowMs = () => performance.timeOrigin + performance.now();
   try {
