@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attempt, check, human, judge } from './testing';
-import { isEligible, verdictOf } from './verdict';
+import type { Attempt } from '../domain/schemas';
+import { isEligible, type StatsAttempt, verdictOf } from './verdict';
 
 describe('verdictOf', () => {
   it('failed → fail with score 0, whatever the grades say', () => {
@@ -57,5 +58,13 @@ describe('verdictOf', () => {
     expect(verdictOf(attempt({ grades: [judge(false, 0.2), check(true)] })).source).toBe('check');
     expect(verdictOf(attempt({ grades: [judge(null, 0.7)] }))).toEqual({ verdict: 'pass', score: 0.7, source: 'judge' });
     expect(verdictOf(attempt({ grades: [judge(true)] }), { judges: false })).toEqual({ verdict: 'ungraded', score: null, source: null });
+  });
+});
+
+describe('StatsAttempt', () => {
+  it('accepts a full Attempt (checked by the compiler)', () => {
+    const full = { status: 'ok', grades: [] } as unknown as Attempt;
+    const light: StatsAttempt = full;
+    expect(verdictOf(light).verdict).toBe('ungraded');
   });
 });
