@@ -73,6 +73,7 @@ export function geminiWire(): WireFormat {
     ...(out !== null ? { candidatesTokenCount: out } : {}),
     totalTokenCount: ctx.inputTokens + (out ?? 0),
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: ctx.inputTokens }],
+    ...(out !== null ? { candidatesTokensDetails: [{ modality: 'TEXT', tokenCount: out }] } : {}),
   });
 
   return {
@@ -145,6 +146,7 @@ export function geminiWire(): WireFormat {
             body: googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
               { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
               { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: 'API key not valid. Please pass a valid API key.' },
+              { '@type': 'type.googleapis.com/google.rpc.DebugInfo', detail: 'Invalid API key: bad-key' },
             ]),
           };
         case 'auth_missing':
