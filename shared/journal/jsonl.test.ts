@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ATTEMPT_SCHEMA } from '../domain/schemas';
 import {
   firstInvalidUtf8,
+  hashString,
   parseLine,
   readLines,
   serializeRecord,
@@ -189,6 +190,15 @@ describe('readLines', () => {
   });
 });
 
+describe('hashString', () => {
+  it('tells apart near-identical strings of odd and even length', () => {
+    const xs = ['', 'a', 'b', 'ab', 'ba', 'abc', 'abd', 'a\u0000', '\u0000a', 'x'.repeat(1001), `${'x'.repeat(1000)}y`];
+    expect(new Set(xs.map(hashString)).size).toBe(xs.length);
+    expect(hashString('same text')).toBe(hashString('same text'));
+    for (const x of xs) expect(Number.isSafeInteger(hashString(x))).toBe(true);
+  });
+});
+
 describe('firstInvalidUtf8', () => {
   it('finds the offending byte', () => {
     expect(firstInvalidUtf8(new Uint8Array([0x41, 0xff]))).toBe(1);
@@ -212,20 +222,23 @@ describe('validateJournal', () => {
     expect(r.errors).toEqual([]);
   });
 
-  it('accepts identical duplicates (even reformatted) and rejects conflicting ones', async () => {
+  it('accepts identical duplicate lines and rejects any other reuse of an id', async () => {
     const ls = lines(5);
     const a0 = ls.find((l) => l.includes('"att-000000"'))!;
     const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(a0)).reverse()));
     const conflicting = JSON.stringify({ ...JSON.parse(a0), output: 'something else' });
-    const r = await validateJournal([...ls, a0, reordered, conflicting].join('\n'));
+    const r = await validateJournal([...ls, a0, `${a0}\r`, reordered, conflicting].join('\n'));
     expect(r.identicalDuplicates).toBe(2);
     expect(r.counts.attempt).toBe(5);
     expect(r.ok).toBe(false);
-    expect(r.errorCount).toBe(1);
+    expect(r.errorCount).toBe(2);
     const firstLine = ls.indexOf(a0) + 1;
-    expect(r.duplicateIds).toEqual([{ type: 'attempt', id: 'att-000000', firstLine, line: ls.length + 3 }]);
-    expect(r.errors[0]).toMatchObject({ code: 'duplicate', field: 'id', line: ls.length + 3 });
-    expect(r.errors[0].message).toContain(`line ${firstLine}`);
+    expect(r.duplicateIds).toEqual([
+      { type: 'attempt', id: 'att-000000', firstLine, line: ls.length + 3 },
+      { type: 'attempt', id: 'att-000000', firstLine, line: ls.length + 4 },
+    ]);
+    expect(r.errors[1]).toMatchObject({ code: 'duplicate', field: 'id', line: ls.length + 4 });
+    expect(r.errors[1].message).toContain(`line ${firstLine}`);
   });
 
   it('the same id in different record types is not a duplicate', async () => {
