@@ -231,21 +231,26 @@ describe('tenth run against the mock provider', () => {
     const finals = [...latestAttempts(readJournal(out)).values()];
     const gtById = new Map(mock.groundTruth().map((g) => [g.requestId, g]));
     expect(finals).toHaveLength(8);
+    const ttftErr: number[] = [];
+    const latencyErr: number[] = [];
     for (const a of finals) {
       expect(a.status).toBe('ok');
       const g = gtById.get(a.responseMeta!.headers['x-request-id'])!;
       expect(g).toBeDefined();
-      const gtTtft = g.firstTokenSentAt! - g.receivedAt;
-      const gtLatency = g.endedAt! - g.receivedAt;
-      // The client's clock starts before the request is sent and stops after the last byte
-      // is read, so it reads a little longer than the server's — by a few ms on loopback.
-      expect(a.ttftMs! - gtTtft).toBeGreaterThanOrEqual(-1);
-      expect(a.ttftMs! - gtTtft).toBeLessThan(20);
-      expect(a.latencyMs! - gtLatency).toBeGreaterThanOrEqual(-1);
-      expect(a.latencyMs! - gtLatency).toBeLessThan(20);
+      ttftErr.push(a.ttftMs! - (g.firstTokenSentAt! - g.receivedAt));
+      latencyErr.push(a.latencyMs! - (g.endedAt! - g.receivedAt));
       expect(a.tokensPerSec).not.toBeNull();
       expect(a.queuedAt).toBeLessThanOrEqual(a.startedAt!);
       expect(a.usage?.outputTokens).toBe(10);
+    }
+    // The client's clock starts before the request is sent and stops after the last byte
+    // is read, so it reads a little longer than the server's: a few ms on loopback. The
+    // median is held to that; single attempts get slack for a busy machine's scheduler.
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    for (const errs of [ttftErr, latencyErr]) {
+      expect(Math.min(...errs)).toBeGreaterThanOrEqual(-1);
+      expect(median(errs)).toBeLessThan(10);
+      expect(Math.max(...errs)).toBeLessThan(50);
     }
     const journal = readFileSync(out, 'utf8');
     for (const text of [journal, c.out(), c.err()]) expect(text).not.toContain(CANARY);
@@ -258,14 +263,14 @@ describe('tenth run against the mock provider', () => {
     const suite = writeSuite(
       'cancel.yaml',
       'providers:\n' +
-        provider('c', 'openai', { 'x-mock-ttft': '400' }, ', concurrency: 2') +
+        provider('c', 'openai', { 'x-mock-ttft': '2000' }, ', concurrency: 2') +
         'models:\n  - { provider: c, id: m }\nprompts:\n  - { id: p, user: hi }\nrepeat: 10\nconcurrency: 2\n',
     );
     const out = join(dir, 'cancel.jsonl');
     let interrupt: () => void = () => {};
     const c = capture({ onInterrupt: (h) => ((interrupt = h), () => {}) });
     const running = runCommand([suite, '--out', out], c.io);
-    for (let i = 0; i < 100 && mock.inFlight() < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && mock.inFlight() < 2; i++) await new Promise((r) => setTimeout(r, 20));
     interrupt();
     expect(await running).toBe(130);
     const finals = [...latestAttempts(readJournal(out)).values()];
