@@ -385,6 +385,8 @@ export async function startMock(opts: StartMockOptions = {}): Promise<MockServer
     rec.stream = route.op === 'chat' && isStream(route, body);
     rec.ttftMs = knobs.ttft;
     rec.tps = knobs.tps;
+    const prompt = route.op === 'chat' ? promptText(kind, body) : '';
+    rec.inputTokens = countWords(prompt);
 
     let fault: FaultName | null = knobs.fault && gate.applies(knobs.fault, knobs.faultRate) ? knobs.fault : null;
     if (route.op === 'models' && fault && !MODELS_FAULTS.has(fault)) fault = null;
@@ -411,7 +413,7 @@ export async function startMock(opts: StartMockOptions = {}): Promise<MockServer
       requestedModel: model,
       servedModel: knobs.served ?? model,
       created,
-      inputTokens: 0,
+      inputTokens: rec.inputTokens,
       includeUsage: !!(body.stream_options && (body.stream_options as Json).include_usage === true),
       framing: kind === 'gemini' && query?.get('alt') !== 'sse' ? 'json-array' : 'sse',
     };
@@ -446,9 +448,6 @@ export async function startMock(opts: StartMockOptions = {}): Promise<MockServer
       return sendError(res, wire, ctx, kind, wire.error('bad_request', { ...errors, message: 'model: Field required' }));
     }
 
-    const prompt = promptText(kind, body);
-    ctx.inputTokens = countWords(prompt);
-    rec.inputTokens = ctx.inputTokens;
     const stream = rec.stream;
 
     // What to say and how it ends.
