@@ -95,6 +95,20 @@ describe('JSONL export → import → export', () => {
     expect(chunks.join('')).toBe(await collectText(exportJsonl(src(), { app: APP, exportedAt: AT })));
   });
 
+  it('the validating and the plain writer produce the same bytes', async () => {
+    const j = sampleJournal(300, 5);
+    const messy = j.attempts.map((a, i) =>
+      i % 3 === 0
+        ? ({ ...Object.fromEntries(Object.entries(a).reverse()), extra: i, request: { headers: { 'X-Api-Key': 'k' }, b: 1, a: [1, { token: 't' }] } } as unknown as Attempt)
+        : a,
+    );
+    const src = (): JournalSource => ({ ...sourceOf({ ...j, attempts: messy }), providers: [{ ...sampleProvider(1), headers: { authorization: 'x', z: 'y', a: 'b' } }] });
+    const checked = await collectText(exportJsonl(src(), { app: APP, exportedAt: AT }));
+    const plain = await collectText(exportJsonl(src(), { app: APP, exportedAt: AT, validate: false }));
+    expect(checked).toBe(plain);
+    expect(checked).toContain('"request":{"headers":{"X-Api-Key":"[redacted]"},"b":1,"a":[1,{"token":"[redacted]"}]}');
+  });
+
   it('refuses to export an invalid record, or skips it when asked', async () => {
     const j = sampleJournal(3);
     const broken = { ...j.attempts[1], status: 'exploded' } as unknown as Attempt;
@@ -213,6 +227,11 @@ describe('CSV', () => {
     const line = attemptToCsvRow({ ...a, queuedAt: -5, costUsd: 0.000123 } as Attempt);
     expect(line.split(',')[CSV_COLUMNS.indexOf('queuedAt')]).toBe('-5');
     expect(csvHeader().split(',')).toEqual([...CSV_COLUMNS]);
+  });
+
+  it('takes a whole journal source too', async () => {
+    const j = sampleJournal(10);
+    expect(await collectText(exportCsv(sourceOf(j)))).toBe(await collectText(exportCsv(j.attempts)));
   });
 
   it('starts with a BOM only when asked', async () => {

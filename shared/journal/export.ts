@@ -7,11 +7,10 @@
  * schema), and `secrets` lets a caller assert that known key values never
  * appear in any chunk.
  */
-import type { z } from 'zod';
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../domain/schemas';
 import { attemptsToCsvRows, csvHeader } from './csv';
-import { serializeAs } from './jsonl';
-import { DATA_RECORD_TYPES, JOURNAL_SCHEMA, RECORD_SPECS, type DataRecordType, type JournalHeader } from './records';
+import { checkAndSerialize, serializeAs } from './jsonl';
+import { DATA_RECORD_TYPES, JOURNAL_SCHEMA, type DataRecordType, type JournalHeader } from './records';
 
 type Source<T> = AsyncIterable<T> | Iterable<T>;
 
@@ -96,21 +95,17 @@ export function assertNoSecrets(text: string, secrets: readonly string[]): void 
   }
 }
 
-function checkRecord(type: DataRecordType, value: unknown, opts: ExportOptions): boolean {
-  if (opts.validate === false) return true;
-  const spec = RECORD_SPECS[type];
-  const v = value as { schema?: unknown; id?: unknown };
-  // Stored providers have no schema field; the line will get one, so judge it with one.
-  const candidate = v.schema === spec.schemaId ? v : { ...v, schema: spec.schemaId };
-  const result = (spec.schema as z.ZodType).safeParse(candidate);
-  if (result.success) return true;
-  const issue = result.error.issues[0];
-  const field = issue.path.map(String).join('.') || null;
-  const id = typeof v.id === 'string' ? v.id : null;
-  const info: InvalidRecord = { type, id, field, message: `${type} ${JSON.stringify(id)}: ${field ?? 'record'}: ${issue.message}` };
+/** The record's line, or null when it is invalid and the options say to skip it. */
+function recordLine(type: DataRecordType, value: unknown, opts: ExportOptions): string | null {
+  if (opts.validate === false) return serializeAs(type, value as never);
+  const checked = checkAndSerialize(type, value);
+  if (checked.ok) return checked.line;
+  const rawId = (value as { id?: unknown } | null)?.id;
+  const id = typeof rawId === 'string' ? rawId : null;
+  const info: InvalidRecord = { type, id, field: checked.field, message: `${type} ${JSON.stringify(id)}: ${checked.field ?? 'record'}: ${checked.message}` };
   if ((opts.invalid ?? 'throw') === 'throw') throw new ExportError(`cannot export an invalid record: ${info.message}`, info);
   opts.onInvalid?.(info);
-  return false;
+  return null;
 }
 
 /** Collects lines into chunks of about `size` characters and checks each chunk for secrets. */
@@ -161,8 +156,9 @@ export async function* exportJsonl(source: JournalSource, opts: ExportOptions): 
     const list = source[SOURCE_KEY[type]] as Source<unknown> | undefined;
     if (!list) continue;
     for await (const record of list) {
-      if (!checkRecord(type, record, opts)) continue;
-      const out = chunker.push(serializeAs(type, record as never) + '\n');
+      const line = recordLine(type, record, opts);
+      if (line === null) continue;
+      const out = chunker.push(line + '\n');
       if (out !== null) yield out;
     }
   }
@@ -178,8 +174,16 @@ export interface CsvExportOptions {
   batchSize?: number;
 }
 
-/** Attempts as CSV: the header row, then one row per attempt, CRLF line ends. */
-export async function* exportCsv(attempts: Source<Attempt>, opts: CsvExportOptions = {}): AsyncGenerator<string> {
+function isSource<T>(x: unknown): x is Source<T> {
+  return x !== null && typeof x === 'object' && (Symbol.asyncIterator in x || Symbol.iterator in x);
+}
+
+/**
+ * Attempts as CSV: the header row, then one row per attempt, CRLF line ends.
+ * Takes the attempts, or a whole `JournalSource` (only its attempts are used).
+ */
+export async function* exportCsv(input: Source<Attempt> | JournalSource, opts: CsvExportOptions = {}): AsyncGenerator<string> {
+  const attempts: Source<Attempt> = isSource<Attempt>(input) ? input : ((input as JournalSource).attempts ?? []);
   const secrets = opts.secrets ?? [];
   const batchSize = Math.max(1, opts.batchSize ?? 256);
   const emit = (text: string): string => {
@@ -230,8 +234,9 @@ export async function* exportJsonBackup(source: JournalSource, opts: ExportOptio
     let n = 0;
     if (list) {
       for await (const record of list) {
-        if (!checkRecord(type, record, opts)) continue;
-        out = chunker.push((n++ ? ',\n' : '\n') + serializeAs(type, record as never));
+        const line = recordLine(type, record, opts);
+        if (line === null) continue;
+        out = chunker.push((n++ ? ',\n' : '\n') + line);
         if (out !== null) yield out;
       }
     }

@@ -26,7 +26,7 @@ import {
   resolveRecord,
   specForSchemaId,
 } from './records';
-import { compileWriter } from './writer';
+import { compileWriter, redactDeep } from './writer';
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -103,6 +103,45 @@ export function serializeRecord(record: JournalRecord): string {
  */
 export function serializeAs<T extends RecordType>(type: T, value: Omit<RecordMap[T], 'schema'> | RecordMap[T]): string {
   return WRITERS[type](value);
+}
+
+export type CheckedLine = { ok: true; line: string } | { ok: false; field: string | null; message: string };
+
+/**
+ * Validates `value` as a record of `type` (its own `schema` field is ignored) and
+ * serialises what parsing gives. zod's output already lists keys in schema
+ * order with defaults filled and undeclared keys gone, so after masking
+ * credentials the native JSON.stringify yields exactly `serializeAs`'s bytes,
+ * about twice as fast as the generic writer once validation has been paid for.
+ */
+export function checkAndSerialize(type: RecordType, value: unknown): CheckedLine {
+  const spec = RECORD_SPECS[type];
+  const v = value as { schema?: unknown };
+  const candidate = v !== null && typeof v === 'object' && v.schema !== spec.schemaId ? { ...v, schema: spec.schemaId } : v;
+  const result = (spec.schema as z.ZodType).safeParse(candidate);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return { ok: false, field: formatPath(issue.path) || null, message: issue.message };
+  }
+  return { ok: true, line: JSON.stringify(maskParsed(type, result.data as Record<string, unknown>)) };
+}
+
+/** The same masking as REDACT_PATHS, on a parsed record; copies only what changes. */
+function maskParsed(type: RecordType, data: Record<string, unknown>): Record<string, unknown> {
+  if (type === 'attempt') {
+    const req = data.request;
+    const maskedReq = redactDeep(req);
+    const meta = data.responseMeta as { headers: Record<string, string> } | null;
+    const maskedHeaders = meta ? redactDeep(meta.headers) : null;
+    if (maskedReq === req && (!meta || maskedHeaders === meta.headers)) return data;
+    // Assigning existing keys keeps their position, so the key order survives.
+    return { ...data, request: maskedReq, responseMeta: meta ? { ...meta, headers: maskedHeaders } : meta };
+  }
+  if (type === 'provider') {
+    const masked = redactDeep(data.headers);
+    return masked === data.headers ? data : { ...data, headers: masked };
+  }
+  return data;
 }
 
 // ---------------------------------------------------------------------------
