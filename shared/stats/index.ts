@@ -13,3 +13,4 @@ export * from './cell';
 export * from './group';
 export * from './compare';
 export * from './drift';
+export * from './figures';
