@@ -178,6 +178,14 @@ describe('auth', () => {
     expect(res2.status).toBe(400);
   });
 
+  it('a body of the wrong shape is a provider-shaped 400, not a mock crash', async () => {
+    for (const messages of ['hi', 42, [], null]) {
+      const res = await fetch(`${mock.baseUrls.openai}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: JSON.stringify({ model: 'm', messages }) });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('x-mock-internal-error')).toBeNull();
+    }
+  });
+
   it('an invalid JSON body is a provider-shaped 400', async () => {
     const res = await fetch(`${mock.baseUrls.openai}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: '{nope' });
     expect(res.status).toBe(400);

@@ -173,17 +173,19 @@ function textOf(content: unknown): string {
   return '';
 }
 
+const asArray = (v: unknown): (Json | null | undefined)[] => (Array.isArray(v) ? (v as (Json | null | undefined)[]) : []);
+
 /** The prompt's text (system and messages), the mock's measure of input. */
 function promptText(kind: MockKind, body: Json): string {
   const out: string[] = [];
   if (kind === 'gemini') {
     const sys = body.systemInstruction as Json | undefined;
     if (sys) out.push(textOf(sys.parts));
-    for (const c of (body.contents as Json[] | undefined) ?? []) out.push(textOf(c?.parts));
+    for (const c of asArray(body.contents)) out.push(textOf(c?.parts));
     return out.join('\n');
   }
   if (kind === 'anthropic' && body.system !== undefined) out.push(textOf(body.system));
-  for (const m of (body.messages as Json[] | undefined) ?? []) out.push(textOf(m?.content));
+  for (const m of asArray(body.messages)) out.push(textOf(m?.content));
   return out.join('\n');
 }
 
