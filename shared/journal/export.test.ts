@@ -188,6 +188,31 @@ describe('JSON backup', () => {
     expect(doc.attempts.map((a: unknown) => JSON.stringify(a))).toEqual(attemptLines);
   });
 
+  it('imports back as written, giving the same journal', async () => {
+    const j = sampleJournal(60, 9);
+    const backup = await collectText(exportJsonBackup(sourceOf(j), { app: APP, exportedAt: AT, chunkSize: 0 }));
+    const store = new MemoryStore();
+    const r = await planImport(backup, store, { mode: 'all-or-nothing', onBatch: store.commit });
+    expect(r.ok).toBe(true);
+    expect(r.addedTotal).toBe(60 + 16);
+    expect(r.header).toEqual({ schema: 'tenth.journal/1', exportedAt: AT, app: APP });
+    const direct = await collectText(exportJsonl(sourceOf(j), { app: APP, exportedAt: AT }));
+    expect(await collectText(exportJsonl(store.source(), { app: APP, exportedAt: AT }))).toBe(direct);
+    // An empty backup imports as nothing.
+    const empty = await planImport(await collectText(exportJsonBackup({}, { app: APP })), null, { mode: 'all-or-nothing' });
+    expect(empty.ok && empty.addedTotal === 0).toBe(true);
+  });
+
+  it('explains that a re-formatted backup cannot be read line by line', async () => {
+    const doc = JSON.parse(await collectText(exportJsonBackup(sourceOf(sampleJournal(2)), { app: APP })));
+    const r = await planImport(JSON.stringify(doc, null, 2), null, { mode: 'all-or-nothing' });
+    expect(r.committed).toBe(false);
+    expect(r.errors[0].line).toBe(1);
+    const r2 = await planImport(`{"schema":"tenth.backup/1","exportedAt":1,"app":{"name":"a","version":"1"},\n  "providers": [\n`, null, { mode: 'valid-only' });
+    expect(r2.errors[0]).toMatchObject({ line: 2, code: 'json' });
+    expect(r2.errors[0].message).toContain('jq -c');
+  });
+
   it('writes empty lists as []', async () => {
     const doc = JSON.parse(await collectText(exportJsonBackup({}, { app: APP, exportedAt: AT })));
     expect(doc).toEqual({ schema: 'tenth.backup/1', exportedAt: AT, app: APP, providers: [], prompts: [], versions: [], cases: [], runs: [], attempts: [] });

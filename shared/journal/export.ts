@@ -10,7 +10,7 @@
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../domain/schemas';
 import { attemptsToCsvRows, csvHeader } from './csv';
 import { checkAndSerialize, serializeAs } from './jsonl';
-import { DATA_RECORD_TYPES, JOURNAL_SCHEMA, type DataRecordType, type JournalHeader } from './records';
+import { BACKUP_SCHEMA, DATA_RECORD_TYPES, JOURNAL_SCHEMA, type DataRecordType, type JournalHeader } from './records';
 
 type Source<T> = AsyncIterable<T> | Iterable<T>;
 
@@ -202,8 +202,6 @@ export async function* exportCsv(input: Source<Attempt> | JournalSource, opts: C
   if (batch.length) yield emit(attemptsToCsvRows(batch));
 }
 
-export const BACKUP_SCHEMA = 'tenth.backup/1';
-
 const BACKUP_KEY: Record<DataRecordType, string> = {
   provider: 'providers',
   prompt: 'prompts',
@@ -218,7 +216,8 @@ const BACKUP_KEY: Record<DataRecordType, string> = {
  * `{"schema":"tenth.backup/1","exportedAt","app","filter"?,"providers":[…],
  * "prompts":[…],"versions":[…],"cases":[…],"runs":[…],"attempts":[…]}`.
  * Each element is the same record (with its `schema`) as its JSONL line, and
- * sits on its own line, so the document streams out in chunks.
+ * sits on its own line, so the document streams out in chunks and the importer
+ * can read it back line by line like a JSONL journal.
  */
 export async function* exportJsonBackup(source: JournalSource, opts: ExportOptions): AsyncGenerator<string> {
   const chunker = new Chunker(opts.chunkSize ?? 65536, opts.secrets ?? []);

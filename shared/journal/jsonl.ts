@@ -13,6 +13,7 @@
  */
 import type { z } from 'zod';
 import {
+  BACKUP_SCHEMA,
   DATA_RECORD_TYPES,
   JOURNAL_SCHEMA,
   RECORD_SPECS,
@@ -502,6 +503,23 @@ export function firstInvalidUtf8(b: Uint8Array): number {
   return Math.max(0, b.length - 1);
 }
 
+const BACKUP_HEAD = `{"schema":${JSON.stringify(BACKUP_SCHEMA)}`;
+// The structural lines exportJsonBackup writes between records: `"runs":[`, `"runs":[]`,
+// `"attempts":[]}`, `]`, `]}`.
+const BACKUP_STRUCTURE = /^(?:"[A-Za-z]+":\[(?:\]\}?)?|\]\}?|\})$/;
+
+function stripComma(text: string): string {
+  const t = text.trimEnd();
+  return t.endsWith(',') ? t.slice(0, -1) : t;
+}
+
+/** A backup line's record text, null for a structural line, undefined for anything else. */
+function backupRecordText(text: string): string | null | undefined {
+  const t = stripComma(text);
+  if (t.charCodeAt(0) === 123 /* { */) return t;
+  return BACKUP_STRUCTURE.test(t.trim()) ? null : undefined;
+}
+
 function isBlank(text: string): boolean {
   if (text.length === 0) return true;
   const c = text.charCodeAt(0);
@@ -625,6 +643,7 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
     header: null,
   };
   const dups = new DuplicateTracker();
+  let backup = false;
   const seenIds = opts.dedupe === 'id' ? new Map<DataRecordType, Set<string>>(DATA_RECORD_TYPES.map((t) => [t, new Set()])) : null;
   let sawRecord = false;
   const fail = (e: JournalError): void => {
@@ -642,7 +661,30 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
         continue;
       }
       if (isBlank(item.text)) continue;
-      const parsed = parseLine(item.text, item.line);
+      let text = item.text;
+      if (backup) {
+        const inner = backupRecordText(text);
+        if (inner === null) continue;
+        if (inner === undefined) {
+          fail(
+            lineError(
+              item.line,
+              'json',
+              null,
+              'one record per line, as Tenth writes a backup',
+              `not a line of a ${BACKUP_SCHEMA} document as Tenth writes it (one record per line); re-export it, or convert it to JSONL (jq -c '.providers[], .prompts[], .versions[], .cases[], .runs[], .attempts[]')`,
+            ),
+          );
+          sawRecord = true;
+          continue;
+        }
+        text = inner;
+      } else if (!sawRecord && text.startsWith(BACKUP_HEAD)) {
+        // The backup's opening line holds the header fields; read it as a journal header.
+        backup = true;
+        text = `{"schema":${JSON.stringify(JOURNAL_SCHEMA)}${stripComma(text).slice(BACKUP_HEAD.length)}}`;
+      }
+      const parsed = parseLine(text, item.line);
       const first = !sawRecord;
       sawRecord = true;
       if (!parsed.ok) {
@@ -672,7 +714,7 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
         if (onRecord) await onRecord(type, data, item.line);
         continue;
       }
-        const verdict = dups.see(type, data.id, item.text, item.line);
+        const verdict = dups.see(type, data.id, text, item.line);
       if (verdict.kind === 'same') {
         report.identicalDuplicates++;
         continue;

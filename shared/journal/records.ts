@@ -27,6 +27,8 @@ import {
 } from '../domain/schemas';
 
 export const JOURNAL_SCHEMA = 'tenth.journal/1';
+/** The single-document JSON backup (exportJsonBackup); importable as written, one record per line. */
+export const BACKUP_SCHEMA = 'tenth.backup/1';
 
 /** First line of an exported file: where it came from and what was selected. */
 export const JournalHeader = z.object({
