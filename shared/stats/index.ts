@@ -14,3 +14,4 @@ export * from './group';
 export * from './compare';
 export * from './drift';
 export * from './figures';
+export * from './projection';
