@@ -15,6 +15,10 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'run a suite of prompts × cases × models × repeats and journal every attempt',
     run: async (argv, io) => (await import('./run')).runCommand(argv, io),
   },
+  stats: {
+    summary: 'print the floors per prompt × model from a journal file; --fail-under for CI',
+    run: async (argv, io) => (await import('./stats')).statsCommand(argv, io),
+  },
 };
 
 export function usage(): string {
