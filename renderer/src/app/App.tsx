@@ -6,6 +6,8 @@ import { useTheme } from '../hooks/useTheme';
 import { PAGE_LABELS, PAGES, useUi, type Page } from '../store/ui';
 import { dispatchShortcut, registerCommands, type Command } from './commands';
 import { PageView } from './PageView';
+import { holdOwnerLock } from '../runs/owner';
+import { recoverInterruptedWork } from '../runs/recovery';
 import type { Theme } from '../../../shared/bridge/contract';
 
 const THEME_LABEL: Record<Theme, string> = { system: 'System', light: 'Light', dark: 'Dark' };
@@ -75,6 +77,15 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    // Hold this page's owner lock first, then mark what a closed page left pending.
+    void holdOwnerLock()
+      .then(() => recoverInterruptedWork())
+      .then(({ attempts, runs }) => {
+        if (attempts > 0) {
+          useUi.getState().toast(`${attempts} attempt${attempts === 1 ? ' was' : 's were'} cut off when Tenth last stopped; ${runs} run${runs === 1 ? ' is' : 's are'} marked interrupted.`);
+        }
+      })
+      .catch((e: unknown) => useUi.getState().toast(`Could not check for interrupted attempts: ${(e as Error).message}`, 'error'));
     api.app
       .info()
       .then((info) => setVersion(info.version))

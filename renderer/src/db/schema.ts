@@ -1,8 +1,8 @@
 /**
  * The journal database's schema history. Each version is a dated constant with
- * its stores and, from version 2 on, a named upgrade function; the test beside
- * this file seeds each old version and checks the rows after upgrading
- * (the pattern LobeChat's client database used).
+ * its stores and, where rows must change, a named `upgradeToVn` function; the
+ * test beside this file seeds each old version and checks the rows after
+ * upgrading (the pattern LobeChat's client database used).
  *
  * Indexes exist only for queries the app runs.
  */
@@ -34,4 +34,18 @@ export const V1: SchemaVersion = {
   },
 };
 
-export const SCHEMA_VERSIONS: SchemaVersion[] = [V1];
+/**
+ * 2026-11-21 — journal and stats filters: by version, provider, case, failure
+ * class, tag and time within a prompt or model. New indexes only; Dexie builds
+ * them from the existing rows, so there is nothing to rewrite.
+ */
+export const V2: SchemaVersion = {
+  version: 2,
+  date: '2026-11-21',
+  stores: {
+    attempts:
+      'id, queuedAt, runId, promptId, model, status, [status+queuedAt], promptVersion, providerId, caseId, failure.class, *tags, [promptId+queuedAt], [model+queuedAt], [runId+queuedAt]',
+  },
+};
+
+export const SCHEMA_VERSIONS: SchemaVersion[] = [V1, V2];

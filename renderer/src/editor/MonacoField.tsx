@@ -3,7 +3,7 @@
  * CodeField; @monaco-editor/react disposes the editor and its model on unmount.
  */
 import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { monaco, PROMPT_LANGUAGE } from './monaco';
 import type { CodeFieldProps, DiffFieldProps } from './CodeField';
 
@@ -39,6 +39,9 @@ const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
 export default function MonacoField(props: CodeFieldProps) {
   const box = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  // Commands are bound once at mount; they call the latest handlers through this ref.
+  const passKeys = useRef(props.passKeys);
+  passKeys.current = props.passKeys;
   useThemeSync();
 
   const onMount: OnMount = (editor) => {
@@ -51,9 +54,9 @@ export default function MonacoField(props: CodeFieldProps) {
     editor.onDidContentSizeChange(fit);
     fit();
     // Let the page's shortcuts (save, run, palette) work while typing.
-    for (const key of props.passKeys ?? []) {
-      editor.addCommand(key.keybinding(monaco), () => key.run());
-    }
+    (props.passKeys ?? []).forEach((key, i) => {
+      editor.addCommand(key.keybinding(monaco), () => passKeys.current?.[i]?.run());
+    });
   };
 
   useEffect(() => {
@@ -97,6 +100,23 @@ export default function MonacoField(props: CodeFieldProps) {
 
 export function MonacoDiff(props: DiffFieldProps) {
   useThemeSync();
+  const diff = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
+  // @monaco-editor/react 4.7 disposes a DiffEditor's models before the widget,
+  // which Monaco ≥0.52 reports as "TextModel got disposed before DiffEditorWidget
+  // model got reset" (suren-atoyan/monaco-react#647). We keep the models, and in a
+  // layout-effect cleanup (which runs before the library's passive one) detach
+  // them from the live widget and dispose them ourselves.
+  useLayoutEffect(
+    () => () => {
+      const editor = diff.current;
+      if (!editor) return;
+      const models = editor.getModel();
+      editor.setModel(null);
+      models?.original.dispose();
+      models?.modified.dispose();
+    },
+    [],
+  );
   return (
     <div className="monaco-diff" style={{ height: props.height ?? 360 }}>
       <DiffEditor
@@ -105,6 +125,11 @@ export function MonacoDiff(props: DiffFieldProps) {
         language={props.language ?? PROMPT_LANGUAGE}
         theme={themeName()}
         loading={<span className="muted">Loading diff…</span>}
+        keepCurrentOriginalModel
+        keepCurrentModifiedModel
+        onMount={(editor) => {
+          diff.current = editor;
+        }}
         options={{
           ...baseOptions,
           readOnly: true,

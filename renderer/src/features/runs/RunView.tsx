@@ -1,0 +1,280 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { registerCommands } from '../../app/commands';
+import { PageHeader } from '../../components/PageHeader';
+import { getDb } from '../../db/db';
+import { launchRun, runControls, useLiveRuns, type LiveAttempt, type LivePhase } from '../../runs/manager';
+import { useUi } from '../../store/ui';
+import { expandRun, type RunProgress } from '../../../../shared/engine';
+import type { Attempt, Case, Run } from '../../../../shared/domain/schemas';
+import { statusTone, useRunsUi } from './RunsPage';
+
+const fromRecord = (a: Attempt): LiveAttempt => ({
+  id: a.id,
+  runId: a.runId,
+  promptVersion: a.promptVersion,
+  caseId: a.caseId,
+  repeatIndex: a.repeatIndex,
+  providerId: a.providerId,
+  model: a.model,
+  retryOf: a.retryOf,
+  phase: a.status === 'pending' ? 'sending' : a.status,
+  text: a.output,
+  attempt: a,
+});
+
+function progressOf(attempts: LiveAttempt[], run: Run): RunProgress {
+  const p: RunProgress = { done: 0, total: attempts.length, ok: 0, failed: 0, cancelled: 0, inFlight: 0, failuresByClass: {}, costUsd: 0, elapsedMs: 0, etaMs: null };
+  let last = run.createdAt;
+  for (const a of attempts) {
+    const r = a.attempt;
+    if (!r || r.status === 'pending') continue;
+    p.done++;
+    if (r.status === 'ok') p.ok++;
+    if (r.status === 'failed') {
+      p.failed++;
+      const c = r.failure?.class;
+      if (c) p.failuresByClass[c] = (p.failuresByClass[c] ?? 0) + 1;
+    }
+    if (r.status === 'cancelled') p.cancelled++;
+    p.costUsd += r.costUsd ?? 0;
+    last = Math.max(last, r.endedAt ?? 0);
+  }
+  p.elapsedMs = (run.endedAt ?? last) - run.createdAt;
+  return p;
+}
+
+const fmtMs = (ms: number | null | undefined) => (ms == null ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
+const fmtDuration = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+};
+const fmtUsd = (usd: number) => `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+
+export function RunView({ runId }: { runId: string }) {
+  const live = useLiveRuns((s) => s.runs[runId]);
+  const stored = useLiveQuery(() => getDb().runs.get(runId), [runId]);
+  // Once the run is no longer live in this page, the journal is the source.
+  const records = useLiveQuery(async () => (live ? null : await getDb().attempts.where('runId').equals(runId).sortBy('queuedAt')), [runId, Boolean(live)], null);
+  const cases = useLiveQuery(async () => {
+    const run = stored ?? live?.run;
+    if (!run) return new Map<string, Case>();
+    const list = await getDb().cases.bulkGet(run.caseIds);
+    return new Map(list.filter((c): c is Case => Boolean(c)).map((c) => [c.id, c]));
+  }, [stored, live?.run], new Map<string, Case>());
+  const providers = useLiveQuery(() => getDb().providers.toArray(), [], []);
+  const close = useRunsUi((s) => s.open);
+  const toast = useUi((s) => s.toast);
+  const active = runControls.isActive(runId);
+
+  const run = live?.run ?? stored ?? null;
+  const attempts = useMemo(() => (live ? live.order.map((id) => live.attempts[id]!).filter(Boolean) : (records ?? []).map(fromRecord)), [live, records]);
+  const progress = live?.progress ?? (run ? progressOf(attempts, run) : null);
+  const status = live?.status ?? run?.status ?? 'done';
+
+  const columns = useMemo(() => {
+    const by = new Map<string, LiveAttempt[]>();
+    for (const a of attempts) {
+      const key = `${a.providerId}\u0000${a.model}`;
+      if (!by.has(key)) by.set(key, []);
+      by.get(key)!.push(a);
+    }
+    return [...by.entries()].map(([key, list]) => ({ key, providerId: list[0]!.providerId, model: list[0]!.model, list }));
+  }, [attempts]);
+
+  const interrupted = attempts.filter((a) => a.phase === 'interrupted');
+
+  const rerunInterrupted = async () => {
+    if (!run) return;
+    const db = getDb();
+    const versions = (await db.promptVersions.bulkGet(run.promptVersionIds)).filter((v) => v !== undefined);
+    const allCases = (await db.cases.bulkGet(run.caseIds)).filter((c) => c !== undefined);
+    const plan = expandRun(run, versions, allCases, providers);
+    const want = new Set(interrupted.map((a) => `${a.promptVersion}|${a.caseId}|${a.providerId}|${a.model}|${a.repeatIndex}`));
+    const attemptsToRun = plan.attempts.filter((p) => want.has(`${p.promptVersion}|${p.caseId}|${p.provider.id}|${p.model}|${p.repeatIndex}`));
+    if (attemptsToRun.length === 0) {
+      toast('Those attempts can no longer be planned (a provider or version is gone).', 'error');
+      return;
+    }
+    const { id: _id, status: _s, createdAt: _c, endedAt: _e, schema: _sc, owner: _o, ...config } = run;
+    const newId = await launchRun({ run: { ...config, name: `${run.name ?? 'Run'} (re-run of interrupted)`, rerunOf: run.id }, plan: { ...plan, attempts: attemptsToRun } });
+    useRunsUi.getState().open(newId);
+  };
+
+  useEffect(
+    () =>
+      registerCommands('run-view', () => [
+        { id: 'run.back', label: 'Back to all runs', group: 'Run', run: () => close(null) },
+        { id: 'run.pause', label: 'Pause run', group: 'Run', run: () => runControls.pause(runId), enabled: () => runControls.isActive(runId) && status === 'running' },
+        { id: 'run.resume', label: 'Resume run', group: 'Run', run: () => runControls.resume(runId), enabled: () => runControls.isActive(runId) && status === 'paused' },
+        { id: 'run.cancel', label: 'Cancel run', group: 'Run', run: () => runControls.cancel(runId), enabled: () => runControls.isActive(runId) },
+        { id: 'run.rerun', label: 'Re-run interrupted attempts', group: 'Run', run: rerunInterrupted, enabled: () => interrupted.length > 0 },
+      ]),
+    [runId, status, interrupted.length],
+  );
+
+  if (!run || !progress) return <PageHeader title="Run" subtitle="Loading…" />;
+  const pct = progress.total ? Math.round((progress.done / progress.total) * 100) : 0;
+
+  return (
+    <div className="run-view">
+      <PageHeader
+        title={run.name ?? 'Run'}
+        subtitle={
+          <>
+            <span className={`chip ${statusTone(status)}`} aria-label={`Run status: ${status}`}>
+              {status}
+            </span>{' '}
+            started {new Date(run.createdAt).toLocaleString()} · {run.repeats} repeat{run.repeats === 1 ? '' : 's'} · concurrency {run.concurrency}
+          </>
+        }
+        actions={
+          <>
+            <button type="button" className="secondary" onClick={() => close(null)}>
+              All runs
+            </button>
+            {active && status === 'running' && (
+              <button type="button" className="secondary" onClick={() => runControls.pause(runId)}>
+                Pause
+              </button>
+            )}
+            {active && status === 'paused' && (
+              <button type="button" onClick={() => runControls.resume(runId)}>
+                Resume
+              </button>
+            )}
+            {active && (status === 'running' || status === 'paused') && (
+              <button type="button" className="danger" onClick={() => runControls.cancel(runId)}>
+                Cancel run
+              </button>
+            )}
+            {!active && interrupted.length > 0 && (
+              <button type="button" onClick={() => void rerunInterrupted()}>
+                Re-run {interrupted.length} interrupted
+              </button>
+            )}
+          </>
+        }
+      />
+      <section className="run-progress" aria-label="Progress">
+        <div className="progress" role="progressbar" aria-label="Attempts finished" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done} aria-valuetext={`${progress.done} of ${progress.total}`}>
+          <div className="progress-bar" style={{ width: `${pct}%` }} />
+        </div>
+        <div className="progress-facts">
+          <span>
+            <strong>
+              {progress.done} / {progress.total}
+            </strong>{' '}
+            done
+          </span>
+          <span>{progress.ok} ok</span>
+          <span>{progress.failed} failed</span>
+          {progress.cancelled > 0 && <span>{progress.cancelled} cancelled</span>}
+          {interrupted.length > 0 && <span>{interrupted.length} interrupted</span>}
+          {progress.inFlight > 0 && <span>{progress.inFlight} in flight</span>}
+          <span>elapsed {fmtDuration(progress.elapsedMs)}</span>
+          {active && progress.etaMs != null && <span>ETA {fmtDuration(progress.etaMs)}</span>}
+          <span>cost {fmtUsd(progress.costUsd)}</span>
+        </div>
+        {Object.keys(progress.failuresByClass).length > 0 && (
+          <ul className="failure-chips" aria-label="Failures by class">
+            {Object.entries(progress.failuresByClass).map(([cls, n]) => (
+              <li key={cls} className="chip bad">
+                {cls} × {n}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <div className="columns" style={{ gridTemplateColumns: `repeat(${Math.max(1, columns.length)}, minmax(280px, 1fr))` }}>
+        {columns.map((c) => (
+          <AttemptColumn key={c.key} title={c.model} subtitle={providers.find((p) => p.id === c.providerId)?.name ?? c.providerId} attempts={c.list} cases={cases} runId={runId} active={active} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function AttemptColumn(props: { title: string; subtitle: string; attempts: LiveAttempt[]; cases: Map<string, Case>; runId: string; active: boolean }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: props.attempts.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 150,
+    overscan: 6,
+    getItemKey: (i) => props.attempts[i]!.id,
+  });
+  return (
+    <section className="attempt-column" aria-label={`Attempts of ${props.title}`}>
+      <header>
+        <strong>{props.title}</strong> <span className="muted">{props.subtitle}</span> <span className="muted">· {props.attempts.length}</span>
+      </header>
+      <div ref={scroller} className="column-scroll">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((v) => {
+            const a = props.attempts[v.index]!;
+            return (
+              <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)` }}>
+                <AttemptCard attempt={a} caseLabel={caseLabel(props.cases, a.caseId)} runId={props.runId} active={props.active} />
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function caseLabel(cases: Map<string, Case>, id: string): string {
+  const c = cases.get(id);
+  if (!c) return id.endsWith(':default') ? 'no case' : 'case';
+  return c.label ?? Object.values(c.vars).join(' · ').slice(0, 40) ?? 'case';
+}
+
+const PHASE_LABEL: Partial<Record<LivePhase, string>> = { queued: 'queued', sending: 'waiting', streaming: 'streaming', ok: 'ok', cancelled: 'cancelled', interrupted: 'interrupted', dropped: 'not sent' };
+
+const AttemptCard = memo(function AttemptCard({ attempt: a, caseLabel, runId, active }: { attempt: LiveAttempt; caseLabel: string; runId: string; active: boolean }) {
+  const r = a.attempt;
+  const failure = r?.status === 'failed' ? r.failure : null;
+  const chip = failure ? failure.class : (PHASE_LABEL[a.phase] ?? a.phase);
+  const [open, setOpen] = useState(false);
+  const text = a.text.length > 4000 && !open ? `${a.text.slice(0, 4000)}…` : a.text;
+  const cancellable = active && (a.phase === 'queued' || a.phase === 'sending' || a.phase === 'streaming');
+  return (
+    <article className={`attempt-card phase-${a.phase}`} aria-label={`Attempt ${caseLabel} #${a.repeatIndex + 1}: ${chip}`}>
+      <div className="card-head">
+        <span className="muted">
+          {caseLabel} · #{a.repeatIndex + 1}
+          {a.retryOf && ' · retry'}
+        </span>
+        <span className={`chip ${failure ? 'bad' : statusTone(a.phase)}`}>{chip}</span>
+      </div>
+      {failure && <p className="failure-msg">{failure.message}</p>}
+      {text && (
+        <pre className="attempt-text" onClick={() => setOpen(!open)}>
+          {text}
+        </pre>
+      )}
+      {r && r.status !== 'pending' && (
+        <dl className="metrics">
+          <dt>TTFT</dt>
+          <dd>{fmtMs(r.ttftMs)}</dd>
+          <dt>latency</dt>
+          <dd>{fmtMs(r.latencyMs)}</dd>
+          <dt>tok/s</dt>
+          <dd>{r.tokensPerSec == null ? '—' : r.tokensPerSec.toFixed(1)}</dd>
+          <dt>tokens</dt>
+          <dd>{r.usage ? `${r.usage.inputTokens ?? '?'}→${r.usage.outputTokens ?? '?'}` : '—'}</dd>
+          <dt>cost</dt>
+          <dd>{r.costUsd == null ? '—' : fmtUsd(r.costUsd)}</dd>
+        </dl>
+      )}
+      {cancellable && (
+        <button type="button" className="ghost small" aria-label={`Cancel attempt ${caseLabel} #${a.repeatIndex + 1}`} onClick={() => runControls.cancelAttempt(runId, a.id)}>
+          Cancel
+        </button>
+      )}
+    </article>
+  );
+});

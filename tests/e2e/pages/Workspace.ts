@@ -1,0 +1,73 @@
+import { expect, type Page } from '@playwright/test';
+import { AppFrame } from './AppFrame';
+
+/** Page objects for Providers, the prompt workspace and the run view, all by role and name. */
+export class Workspace {
+  readonly frame: AppFrame;
+  constructor(readonly page: Page) {
+    this.frame = new AppFrame(page);
+  }
+
+  async addProvider(p: { name: string; kind: string; baseUrl: string; key?: string; models: { id: string; input?: string; output?: string }[] }) {
+    await this.frame.goTo('Providers');
+    await this.page.getByRole('button', { name: 'Add provider' }).click();
+    const form = this.page.getByRole('form', { name: 'New provider' });
+    await form.getByLabel('Name').fill(p.name);
+    await form.getByLabel('Kind').selectOption({ label: p.kind });
+    await form.getByLabel('Base URL').fill(p.baseUrl);
+    if (p.key) await form.getByLabel('API key').fill(p.key);
+    for (const [i, m] of p.models.entries()) {
+      await form.getByRole('button', { name: 'Add model' }).click();
+      await form.getByLabel(`Model ${i + 1} id`).fill(m.id);
+      if (m.input) await form.getByLabel(`Model ${i + 1} input price`).fill(m.input);
+      if (m.output) await form.getByLabel(`Model ${i + 1} output price`).fill(m.output);
+    }
+    await form.getByRole('button', { name: 'Save provider' }).click();
+    await expect(this.page.getByRole('listitem', { name: `Provider ${p.name}` })).toBeVisible();
+  }
+
+  /** Types into a Monaco field found by its aria label. */
+  async typeInEditor(label: string, text: string) {
+    const editor = this.page.getByRole('textbox', { name: label });
+    await editor.focus();
+    await this.page.keyboard.press('Control+a');
+    await this.page.keyboard.insertText(text);
+  }
+
+  async newPrompt(name: string) {
+    await this.frame.goTo('Prompts');
+    await this.page.getByRole('button', { name: 'New prompt' }).click();
+    const title = this.page.getByRole('textbox', { name: 'Prompt name' });
+    await title.fill(name);
+    await expect(this.page.getByRole('list', { name: 'Prompts' }).getByRole('button', { name })).toBeVisible();
+  }
+
+  tab(name: string) {
+    return this.page.getByRole('tablist', { name: 'Prompt sections' }).getByRole('tab', { name: new RegExp(`^${name}`) });
+  }
+
+  async saveVersion() {
+    await this.page.keyboard.press('Control+s');
+  }
+
+  async launch(opts: { models: string[]; repeats: number }) {
+    await this.tab('Run').click();
+    const form = this.page.getByRole('form', { name: 'Launch a run' });
+    for (const m of opts.models) await form.getByRole('checkbox', { name: new RegExp(`^${escape(m)}`) }).check();
+    await form.getByLabel('Repeats').fill(String(opts.repeats));
+    await form.getByRole('button', { name: 'Launch run' }).click();
+    await expect(this.page.getByRole('region', { name: 'Progress' })).toBeVisible();
+  }
+
+  progressBar() {
+    return this.page.getByRole('progressbar', { name: 'Attempts finished' });
+  }
+
+  column(model: string) {
+    return this.page.getByRole('region', { name: `Attempts of ${model}` });
+  }
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,126 @@
+/**
+ * The prompt workspace end to end, through the browser host and the mock
+ * provider: write and version a prompt, define cases, launch runs, watch them
+ * stream, see failures and retries, cancel, and reload mid-run.
+ */
+import { startMock, type MockServer } from '../../mock/server';
+import { test, expect } from '../fixtures/app';
+import { Workspace } from '../pages/Workspace';
+
+let mock: MockServer;
+test.beforeAll(async () => {
+  mock = await startMock({ port: 0, defaults: { tokens: 12, ttft: 20, tps: 200 } });
+});
+test.afterAll(async () => {
+  await mock.close();
+});
+
+async function setUp(ws: Workspace) {
+  await ws.addProvider({
+    name: 'Mock',
+    kind: 'OpenAI-compatible',
+    baseUrl: mock.baseUrls['openai-compatible'],
+    key: 'sk-e2e-canary-0001',
+    models: [
+      { id: 'good', input: '1', output: '2' },
+      { id: 'bad+fault=overloaded' },
+      { id: 'slow+tps=3+tokens=60' },
+    ],
+  });
+  await ws.newPrompt('Capitals');
+  await ws.typeInEditor('Message 1 text', 'What is the capital of {{country}}?');
+  await ws.tab('Cases').click();
+  await ws.page.getByLabel('New variable name').fill('country');
+  await ws.page.getByRole('button', { name: 'Add variable' }).click();
+  await ws.page.getByLabel('Case 1 country').fill('France');
+  await ws.page.getByRole('button', { name: 'Add case' }).click();
+  await ws.page.getByLabel('Case 2 country').fill('Japan');
+  await ws.page.getByLabel('Case 2 country').blur();
+  await expect(ws.tab('Cases')).toHaveText('Cases (2)');
+}
+
+test('write, version, diff, and run 2 models × 2 cases × 3 repeats with faults on one', async ({ page, app }) => {
+  const ws = new Workspace(page);
+  await app.open();
+  await setUp(ws);
+
+  await ws.tab('Prompt').click();
+  await ws.saveVersion();
+  await expect(page.getByText(/^Saved version /)).toBeVisible();
+  await ws.typeInEditor('Message 1 text', 'What is the capital of {{country}}? One word.');
+  await ws.saveVersion();
+  await expect(ws.tab('Versions')).toHaveText('Versions (2)');
+  await ws.tab('Versions').click();
+  await expect(page.getByRole('table', { name: 'Versions' }).getByRole('row')).toHaveCount(3);
+  const diff = page.getByRole('region', { name: 'Version diff' });
+  await expect(diff).toBeVisible();
+  await expect(diff.getByText('One word.').first()).toBeVisible();
+  // Saving unchanged content makes no new version.
+  await ws.tab('Prompt').click();
+  await ws.saveVersion();
+  await expect(page.getByText(/^No change: this is version/)).toBeVisible();
+  await expect(ws.tab('Versions')).toHaveText('Versions (2)');
+
+  await ws.tab('Run').click();
+  await expect(page.getByRole('status', { name: 'Run summary' })).toContainText('Choose at least one model');
+  await ws.launch({ models: ['good', 'bad+fault=overloaded'], repeats: 3 });
+  // 12 planned; every "bad" attempt fails overloaded and is retried twice: 6 + 18 attempts.
+  await expect(ws.progressBar()).toHaveAttribute('aria-valuenow', '24', { timeout: 30_000 });
+  await expect(page.getByLabel('Run status: done')).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Failures by class' })).toContainText('overloaded × 18');
+  const good = ws.column('good');
+  await expect(good.getByRole('article')).toHaveCount(6);
+  await expect(good.getByRole('article').first()).toContainText('TTFT');
+  const bad = ws.column('bad+fault=overloaded');
+  await expect(bad.getByRole('article', { name: /: overloaded$/ }).first()).toBeVisible();
+  await expect(bad.getByText(/· retry$/).first()).toBeVisible();
+
+  // The journal holds every attempt, and the key appears nowhere in it.
+  const stored = await page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('tenth');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('attempts').objectStore('attempts').getAll();
+          req.onsuccess = () => resolve(JSON.stringify(req.result));
+        };
+      }),
+  );
+  const rows = JSON.parse(stored) as { status: string; retryOf: string | null }[];
+  expect(rows).toHaveLength(24);
+  expect(rows.filter((r) => r.retryOf).length).toBe(12);
+  expect(stored).not.toContain('sk-e2e-canary');
+  expect(app.errors).toEqual([]);
+  expect(app.foreignRequests).toEqual([]);
+});
+
+test('cancel a run midway, then reload during another: nothing is lost', async ({ page, app }) => {
+  const ws = new Workspace(page);
+  await app.open();
+  await setUp(ws);
+  await ws.tab('Prompt').click();
+  await ws.saveVersion();
+  await expect(page.getByText(/^Saved version /)).toBeVisible();
+
+  await ws.launch({ models: ['slow+tps=3+tokens=60'], repeats: 2 });
+  const column = ws.column('slow+tps=3+tokens=60');
+  await expect(column.getByRole('article', { name: /: streaming$/ }).first()).toBeVisible({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  await expect(page.getByLabel('Run status: cancelled')).toBeVisible({ timeout: 15_000 });
+  await expect(column.getByRole('article', { name: /: cancelled$/ }).first()).toBeVisible();
+
+  // Another run, and a reload while it streams.
+  await ws.frame.goTo('Prompts');
+  await ws.launch({ models: ['slow+tps=3+tokens=60'], repeats: 2 });
+  await expect(column.getByRole('article', { name: /: streaming$/ }).first()).toBeVisible({ timeout: 15_000 });
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: /cut off when Tenth last stopped/ })).toBeVisible();
+  await ws.frame.goTo('Runs');
+  const runs = page.getByRole('table', { name: 'Runs' });
+  await expect(runs.getByText('interrupted')).toBeVisible();
+  await expect(runs.getByText('cancelled')).toBeVisible();
+  await runs.getByRole('button', { name: /^Open run/ }).first().click();
+  await expect(column.getByRole('article', { name: /: interrupted$/ })).toHaveCount(4);
+  await expect(page.getByRole('button', { name: 'Re-run 4 interrupted' })).toBeVisible();
+});
