@@ -92,10 +92,11 @@ class Batcher {
     private readonly onBatch: BatchSink | undefined,
   ) {}
 
-  async add(type: DataRecordType, record: DataRecord): Promise<void> {
+  /** Returns a promise only when a batch is flushed, so the common case stays synchronous. */
+  add(type: DataRecordType, record: DataRecord): Promise<void> | undefined {
     const buf = this.buffers.get(type)!;
     buf.push(record);
-    if (buf.length >= this.size) await this.flush(type);
+    return buf.length >= this.size ? this.flush(type) : undefined;
   }
 
   async flushAll(): Promise<void> {
@@ -133,7 +134,7 @@ export async function planImport(source: ImportSource, existing: ExistingIds | n
   const open = reader(source, opts.mode);
   const batcher = new Batcher(existing, Math.max(1, opts.batchSize ?? 500), opts.onBatch);
   const scanOpts: ScanOptions = { maxErrors: opts.maxErrors, maxLineLength: opts.maxLineLength };
-  const sink = (type: DataRecordType, record: DataRecord): Promise<void> => batcher.add(type, record);
+  const sink = (type: DataRecordType, record: DataRecord): Promise<void> | undefined => batcher.add(type, record);
 
   let report: ScanReport;
   let committed: boolean;

@@ -711,10 +711,13 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
         }
         ids.add(data.id);
         report.counts[type]++;
-        if (onRecord) await onRecord(type, data, item.line);
+        if (onRecord) {
+          const pending = onRecord(type, data, item.line);
+          if (pending) await pending;
+        }
         continue;
       }
-        const verdict = dups.see(type, data.id, text, item.line);
+      const verdict = dups.see(type, data.id, text, item.line);
       if (verdict.kind === 'same') {
         report.identicalDuplicates++;
         continue;
@@ -733,7 +736,11 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
         continue;
       }
       report.counts[type]++;
-      if (onRecord) await onRecord(type, data, item.line);
+      // Await only a real promise: an await per record would cost a microtask each.
+      if (onRecord) {
+        const pending = onRecord(type, data, item.line);
+        if (pending) await pending;
+      }
     }
   }
   return report;
