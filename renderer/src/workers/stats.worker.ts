@@ -1,0 +1,68 @@
+/**
+ * The Stats worker: reads the attempts of the current filter from the same Dexie
+ * database (IndexedDB exists in workers), computes the matrix, comparisons,
+ * drift and plot series off the main thread, and posts back plain data.
+ *
+ * Timings are recorded as performance measures `tenth:stats:load` and
+ * `tenth:stats:compute` (visible in the worker's performance timeline) and
+ * posted back with the result, so the page and the benchmark can show them.
+ */
+import { createDb, type TenthDb } from '../db/db';
+import { computeCompare, computeMatrix, computePlots, type WorkerAttempt } from './stats/compute';
+import { filterChoices, loadAttempts } from './stats/load';
+import type { StatsRequest, StatsResponse } from './stats/protocol';
+
+// The project's lib is DOM, not WebWorker: type the two members of the worker scope used here.
+const scope = self as unknown as {
+  postMessage(message: StatsResponse): void;
+  onmessage: ((event: MessageEvent<StatsRequest>) => void) | null;
+};
+
+let db: TenthDb | null = null;
+/** The attempts of the last matrix request: compare and plots work on the same set. */
+let current: WorkerAttempt[] = [];
+
+function measure(name: string, start: string): number {
+  const m = performance.measure(name, start);
+  return m.duration;
+}
+
+async function handle(req: StatsRequest): Promise<StatsResponse> {
+  db ??= createDb();
+  switch (req.kind) {
+    case 'matrix': {
+      performance.mark('tenth:stats:load:start');
+      const [loaded, choices] = await Promise.all([loadAttempts(db, req.filter), filterChoices(db)]);
+      const loadMs = measure('tenth:stats:load', 'tenth:stats:load:start');
+      current = loaded.attempts;
+      performance.mark('tenth:stats:compute:start');
+      const result = computeMatrix(current, req.byCase, { access: loaded.access, ...choices });
+      const computeMs = measure('tenth:stats:compute', 'tenth:stats:compute:start');
+      return { id: req.id, kind: 'matrix', result, timings: { loadMs, computeMs } };
+    }
+    case 'compare': {
+      const result = computeCompare(current, req.models, req.prompts);
+      // Outputs only for the few attempts shown, read by primary key.
+      const ids = result.gallery.flatMap((g) => g.items.map((i) => i.id));
+      const rows = await db.attempts.bulkGet(ids);
+      const byId = new Map(rows.filter((r) => r !== undefined).map((r) => [r.id, r]));
+      for (const col of result.gallery) {
+        for (const item of col.items) {
+          const r = byId.get(item.id);
+          item.output = r ? r.output.slice(0, 2000) : '';
+          item.failureMessage = r?.failure?.message ?? null;
+        }
+      }
+      return { id: req.id, kind: 'compare', result };
+    }
+    case 'plots':
+      return { id: req.id, kind: 'plots', result: computePlots(current, req.models) };
+  }
+}
+
+scope.onmessage = (event) => {
+  const req = event.data;
+  handle(req)
+    .then((res) => scope.postMessage(res))
+    .catch((e: unknown) => scope.postMessage({ id: req.id, kind: 'error', message: e instanceof Error ? e.message : String(e) }));
+};

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { KNOWN_CELLS, KNOWN_DRIFT, knownJournal } from '../../../../shared/stats/known-journal';
+import { toStatsAttempt } from '../../../../shared/stats';
+import { attempt, check } from '../../../../shared/stats/testing';
+import { computeCompare, computeMatrix, computePlots, ecdfOnGrid, settlePlan, verdictSentence, type WorkerAttempt } from './compute';
+import { comparePair } from '../../../../shared/stats';
+
+const known = (): WorkerAttempt[] => knownJournal().map((a) => ({ ...toStatsAttempt(a), runId: a.runId }));
+const extras = { access: 'test', versions: [], tags: [], prompts: [] };
+
+describe('computeMatrix', () => {
+  it('gives one cell per prompt × model with the hand-worked floors, and marks drift on the drifting cells only', () => {
+    const m = computeMatrix(known(), false, extras);
+    expect(m.rows.map((r) => r.key)).toEqual(['extract', 'summarise']);
+    expect(m.models).toEqual(['model-a', 'model-b', 'model-c', 'model-d']);
+    expect(m.cells).toHaveLength(6);
+    for (const k of KNOWN_CELLS) {
+      const c = m.cells.find((x) => x.prompt === k.prompt && x.model === k.model)!;
+      expect(c.stats.passRate.lower).toBeCloseTo(k.passFloor, 12);
+      expect(c.stats.score.p10.value).toBeCloseTo(k.scoreFloor, 12);
+      expect(c.drift).toEqual([]);
+    }
+    const d = m.cells.find((x) => x.model === KNOWN_DRIFT.model)!;
+    const kinds = d.drift.map((i) => m.flags[i].kind).sort();
+    expect(kinds).toEqual(['pass-rate', 'served-model']);
+    expect(m.span!.from).toBeLessThan(m.span!.to);
+  });
+
+  it('expands rows by case', () => {
+    const m = computeMatrix(known(), true, extras);
+    expect(m.rows).toHaveLength(40);
+    expect(m.rows[0]).toEqual({ key: 'extract\u001fextract:c01', prompt: 'extract', caseId: 'extract:c01' });
+    expect(m.cells.filter((c) => c.model === 'model-a')).toHaveLength(40);
+  });
+
+  it('is empty for no attempts', () => {
+    const m = computeMatrix([], false, extras);
+    expect(m.cells).toEqual([]);
+    expect(m.span).toBeNull();
+  });
+});
+
+describe('computeCompare', () => {
+  it('compares per prompt and overall, with a verdict that claims only what the interval supports', () => {
+    const r = computeCompare(known(), ['model-a', 'model-b'], null);
+    expect(r.prompts).toEqual(['extract', 'summarise']);
+    expect(r.pairs).toHaveLength(1);
+    const pair = r.pairs[0];
+    expect(pair.perPrompt.map((p) => p.prompt)).toEqual(['extract', 'summarise']);
+    // One attempt per (case, repeat) on both sides: McNemar applies.
+    expect(pair.perPrompt[1].comparison.passTest?.method).toBe('mcnemar-exact');
+    expect(pair.overall.cases.shared).toBe(40);
+    expect(pair.overall.verdict).toBe('a-higher');
+    expect(pair.verdict).toMatch(/^model-a scores higher than model-b on these prompts/);
+    expect(pair.verdict).toContain("McNemar's exact test");
+  });
+
+  it('takes the bottom decile of each model, failures first', () => {
+    const r = computeCompare(known(), ['model-a', 'model-b'], ['extract', 'summarise']);
+    const b = r.gallery.find((g) => g.model === 'model-b')!;
+    expect(b.scored).toBe(40);
+    expect(b.items).toHaveLength(4);
+    expect(b.items.every((i) => i.score === 0)).toBe(true);
+    const a = r.gallery.find((g) => g.model === 'model-a')!;
+    expect(a.items[0].status).toBe('failed');
+    expect(a.items[0].failureClass).toBe('timeout');
+    expect(a.items.map((i) => i.score)).toEqual([...a.items.map((i) => i.score)].sort((x, y) => x - y));
+  });
+
+  it('restricts to the chosen prompts', () => {
+    const r = computeCompare(known(), ['model-a', 'model-b'], ['extract']);
+    expect(r.prompts).toEqual(['extract']);
+    expect(r.pairs[0].perPrompt).toHaveLength(1);
+  });
+});
+
+describe('settlePlan', () => {
+  // Two models close together, three repeats of ten cases each, noisy within a case.
+  const noisy = (model: string, shift: number, runId: string): WorkerAttempt[] => {
+    const out: WorkerAttempt[] = [];
+    for (let c = 0; c < 10; c++) {
+      for (let r = 0; r < 3; r++) {
+        const score = Math.min(1, Math.max(0, 0.5 + shift + ((c * 7 + r * 13 + (model === 'x' ? 3 : 0)) % 10) / 25 - 0.2));
+        out.push({ ...attempt({ model, caseId: `c${c}`, repeatIndex: r, promptVersion: 'v2', providerId: 'pv', grades: [check(score >= 0.5, score)] }), runId });
+      }
+    }
+    return out;
+  };
+
+  it('plans more repeats of the shared cases for both targets when the comparison is unsettled', () => {
+    const a = noisy('x', 0.02, 'run-1');
+    const b = noisy('y', 0, 'run-2');
+    const c = comparePair(a, b);
+    expect(c.verdict).toBe('not-distinguishable-yet');
+    expect(c.sampleSize?.moreRepeatsPerCase).toBe(67);
+    expect(settlePlan('p1', c, a, b)).toEqual({
+      prompt: 'p1',
+      promptVersion: 'v2',
+      caseIds: c.perCase.map((x) => x.caseId),
+      targets: [
+        { providerId: 'pv', model: 'x' },
+        { providerId: 'pv', model: 'y' },
+      ],
+      repeats: 67,
+      firstRepeatIndex: 3,
+      fromRunId: 'run-2',
+    });
+    expect(verdictSentence('x', 'y', c, [])).toMatch(/^x and y are not distinguishable yet: .* spans zero\./);
+  });
+
+  it('plans nothing for a settled comparison', () => {
+    const k = known();
+    const a = k.filter((x) => x.model === 'model-a' && x.promptId === 'summarise');
+    const b = k.filter((x) => x.model === 'model-b' && x.promptId === 'summarise');
+    expect(settlePlan('summarise', comparePair(a, b), a, b)).toBeNull();
+  });
+
+  it('says so when there is too little data', () => {
+    const a = [{ ...attempt({ model: 'x', grades: [check(true, 1)] }), runId: 'r' }];
+    const b = [{ ...attempt({ model: 'y', grades: [check(false, 0)] }), runId: 'r' }];
+    expect(verdictSentence('x', 'y', comparePair(a, b), [])).toMatch(/^Too little data to compare x and y: 1 shared case/);
+  });
+});
+
+describe('plots', () => {
+  it('ecdfOnGrid counts values at or below each grid point', () => {
+    expect(ecdfOnGrid([0.1, 0.5, 0.5, 0.9], [0, 0.1, 0.5, 0.8, 1])).toEqual([0, 0.25, 0.75, 0.75, 1]);
+    expect(ecdfOnGrid([], [0, 1])).toEqual([null, null]);
+  });
+
+  it('computes ECDFs per model on shared grids and the floor in windows', () => {
+    const p = computePlots(known(), ['model-a', 'model-d']);
+    expect(p.score.series.map((s) => s.model)).toEqual(['model-a', 'model-d']);
+    expect(p.score.x).toHaveLength(101);
+    const a = p.score.series[0];
+    expect(a.n).toBe(40);
+    expect(a.y[0]).toBe(1 / 40); // the one timeout scores 0
+    expect(a.y[100]).toBe(1);
+    expect(p.latency.series[0].y.at(-1)).toBe(1);
+    expect(p.floor.windowSize).toBe(10);
+    const d = p.floor.passFloor.find((s) => s.model === 'model-d')!;
+    expect(d.n).toBe(10);
+    const values = d.y.filter((v): v is number => v !== null);
+    // The last window (all from the worse checkpoint) has a lower floor than the first.
+    expect(values.at(-1)!).toBeLessThan(values[0]);
+    expect(p.floor.x).toEqual([...p.floor.x].sort((x, y) => x - y));
+  });
+});

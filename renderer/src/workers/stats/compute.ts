@@ -1,0 +1,304 @@
+/**
+ * What the Stats worker computes, as pure functions over projected attempts so
+ * they can be tested without a worker or a database: the matrix (groupCells +
+ * detectDrift), comparisons with their "run N more" plans, the worst-of-N
+ * gallery selection and the plot series.
+ */
+import {
+  type Cell,
+  comparePair,
+  detectDrift,
+  type GroupBy,
+  groupCells,
+  type PairComparison,
+  rollingWindows,
+  type StatsAttempt,
+  verdictOf,
+} from '../../../../shared/stats';
+import type { CompareResult, GalleryColumn, MatrixCell, MatrixResult, PairResult, PlotSeries, PlotsResult, PromptComparison, SettlePlan } from './protocol';
+
+/** A projected attempt plus the run it belongs to (for "run N more": the run's settings are reused). */
+export type WorkerAttempt = StatsAttempt & { runId: string };
+
+const SEP = '\u001f';
+
+export interface MatrixExtras {
+  access: string;
+  versions: string[];
+  tags: string[];
+  prompts: string[];
+}
+
+/** The matrix: prompts (optionally × cases) × models, with drift flags attached to the cells they touch. */
+export function computeMatrix(attempts: readonly StatsAttempt[], byCase: boolean, extras: MatrixExtras): MatrixResult {
+  const by: GroupBy[] = byCase ? ['prompt', 'case', 'model'] : ['prompt', 'model'];
+  const cells = groupCells(attempts, by);
+  const flags = detectDrift(attempts);
+  const promptOfVersion = new Map<string, string>();
+  let from = Infinity;
+  let to = -Infinity;
+  for (const a of attempts) {
+    if (!promptOfVersion.has(a.promptVersion)) promptOfVersion.set(a.promptVersion, a.promptId);
+    const t = a.startedAt ?? a.queuedAt;
+    if (t < from) from = t;
+    if (t > to) to = t;
+  }
+  const rowKeys = new Map<string, { key: string; prompt: string; caseId: string | null }>();
+  const models = new Set<string>();
+  const out: MatrixCell[] = cells.map((c: Cell) => {
+    const prompt = c.key.prompt ?? '';
+    const caseId = byCase ? (c.key.case ?? '') : null;
+    const row = byCase ? `${prompt}${SEP}${caseId}` : prompt;
+    if (!rowKeys.has(row)) rowKeys.set(row, { key: row, prompt, caseId });
+    const model = c.key.model ?? '';
+    models.add(model);
+    const drift: number[] = [];
+    flags.forEach((f, i) => {
+      if (f.model !== model) return;
+      if (f.kind === 'pass-rate' && promptOfVersion.get(f.promptVersion) !== prompt) return;
+      drift.push(i);
+    });
+    return { row, prompt, caseId, model, stats: c.stats, drift };
+  });
+  const rows = [...rowKeys.values()].sort((x, y) => x.prompt.localeCompare(y.prompt) || (x.caseId ?? '').localeCompare(y.caseId ?? ''));
+  return {
+    attempts: attempts.length,
+    access: extras.access,
+    byCase,
+    rows,
+    models: [...models].sort(),
+    cells: out,
+    flags,
+    versions: extras.versions,
+    tags: extras.tags,
+    prompts: extras.prompts,
+    span: attempts.length ? { from, to } : null,
+  };
+}
+
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+const signed = (x: number | null, digits = 3) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`);
+
+/**
+ * One sentence per pair that says only what the intervals support: a direction
+ * only when the 95% interval of the paired score difference excludes zero, the
+ * pass-rate test's p as computed, and the floor difference flagged as unsettled
+ * when its bootstrap interval spans zero.
+ */
+export function verdictSentence(a: string, b: string, overall: PairComparison, perPrompt: readonly PromptComparison[], alpha = 0.05): string {
+  const s = overall.score;
+  if (overall.verdict === 'insufficient-data') {
+    return `Too little data to compare ${a} and ${b}: ${overall.cases.shared} shared case${overall.cases.shared === 1 ? '' : 's'} with scored attempts from both (a paired comparison needs at least 2).`;
+  }
+  const ci = `mean per-case score difference ${a} − ${b} ${signed(s.mean)} (95% CI ${signed(s.lower)} to ${signed(s.upper)}, ${s.cases} cases)`;
+  let head: string;
+  if (overall.verdict === 'not-distinguishable-yet') head = `${a} and ${b} are not distinguishable yet: ${ci} spans zero.`;
+  else {
+    const [hi, lo] = overall.verdict === 'a-higher' ? [a, b] : [b, a];
+    head = `${hi} scores higher than ${lo} on these prompts: ${ci}.`;
+  }
+  const parts = [head];
+  const t = overall.passTest;
+  if (t) {
+    const p = t.p;
+    const name = t.method === 'mcnemar-exact' ? "McNemar's exact test" : 'a two-proportion z-test at effective sample sizes';
+    if (p === null) parts.push('The pass rates could not be tested.');
+    else parts.push(`Pass rates ${pct(overall.pass.meanA)} vs ${pct(overall.pass.meanB)}: ${p < alpha ? 'different' : 'no significant difference'} by ${name} (p = ${p.toPrecision(2)}).`);
+  }
+  const f = overall.floor;
+  if (f.diff !== null && f.lower !== null && f.upper !== null) {
+    const settled = f.lower > 0 || f.upper < 0;
+    parts.push(`Score floors (p10) ${f.a?.toFixed(2)} vs ${f.b?.toFixed(2)}; their difference ${signed(f.diff, 2)} (95% bootstrap ${signed(f.lower, 2)} to ${signed(f.upper, 2)})${settled ? '' : ' is not settled'}.`);
+  }
+  if (perPrompt.length > 1) {
+    const count = (v: string) => perPrompt.filter((p) => p.comparison.verdict === v).length;
+    parts.push(`Per prompt: ${a} higher on ${count('a-higher')}, ${b} higher on ${count('b-higher')}, not distinguishable yet on ${count('not-distinguishable-yet')}, too little data on ${count('insufficient-data')}.`);
+  }
+  const more = overall.sampleSize;
+  if (overall.verdict === 'not-distinguishable-yet' && more) {
+    const bits: string[] = [];
+    if (more.moreRepeatsPerCase !== null) bits.push(`${more.moreRepeatsPerCase} more repeats of every case`);
+    if (more.moreCases !== null) bits.push(`${more.moreCases} more cases`);
+    if (bits.length) parts.push(`For 80% power at α = 0.05 on a difference this size: ${bits.join(' or ')}.`);
+  }
+  return parts.join(' ');
+}
+
+function latest(list: readonly WorkerAttempt[]): WorkerAttempt | null {
+  let best: WorkerAttempt | null = null;
+  for (const a of list) if (!best || (a.startedAt ?? a.queuedAt) >= (best.startedAt ?? best.queuedAt)) best = a;
+  return best;
+}
+
+/** The plan that settles one prompt's comparison with more repeats, or null when repeats cannot (or need not). */
+export function settlePlan(prompt: string, c: PairComparison, listA: readonly WorkerAttempt[], listB: readonly WorkerAttempt[]): SettlePlan | null {
+  const repeats = c.sampleSize?.moreRepeatsPerCase ?? null;
+  if (c.verdict !== 'not-distinguishable-yet' || repeats === null || repeats <= 0) return null;
+  const subjects = [...listA, ...listB].filter((x) => !x.judgeOf);
+  const last = latest(subjects);
+  const lastA = latest(listA.filter((x) => !x.judgeOf));
+  const lastB = latest(listB.filter((x) => !x.judgeOf));
+  if (!last || !lastA || !lastB) return null;
+  let maxRepeat = -1;
+  for (const x of subjects) if (x.repeatIndex > maxRepeat) maxRepeat = x.repeatIndex;
+  return {
+    prompt,
+    promptVersion: last.promptVersion,
+    caseIds: c.perCase.map((p) => p.caseId),
+    targets: [
+      { providerId: lastA.providerId, model: lastA.model },
+      { providerId: lastB.providerId, model: lastB.model },
+    ],
+    repeats,
+    firstRepeatIndex: maxRepeat + 1,
+    fromRunId: last.runId,
+  };
+}
+
+/**
+ * Each pair of the chosen models over the chosen prompts: per prompt, and all
+ * prompts at once with (prompt, case) as the pairing unit. Plus, per model, the
+ * bottom decile of its scored attempts (failures score 0, so they come first) —
+ * without outputs: the worker reads those for the few ids chosen.
+ */
+export function computeCompare(attempts: readonly WorkerAttempt[], models: readonly string[], prompts: readonly string[] | null, galleryCap = 40): CompareResult {
+  const promptSet = prompts ? new Set(prompts) : null;
+  const byModelPrompt = new Map<string, Map<string, WorkerAttempt[]>>();
+  const usedPrompts = new Set<string>();
+  for (const a of attempts) {
+    if (!models.includes(a.model)) continue;
+    if (promptSet && !promptSet.has(a.promptId)) continue;
+    usedPrompts.add(a.promptId);
+    let m = byModelPrompt.get(a.model);
+    if (!m) byModelPrompt.set(a.model, (m = new Map()));
+    const list = m.get(a.promptId);
+    if (list) list.push(a);
+    else m.set(a.promptId, [a]);
+  }
+  const promptList = [...usedPrompts].sort();
+  const pairs: PairResult[] = [];
+  for (let i = 0; i < models.length; i++) {
+    for (let j = i + 1; j < models.length; j++) {
+      const a = models[i];
+      const b = models[j];
+      const perPrompt: PromptComparison[] = [];
+      const allA: WorkerAttempt[] = [];
+      const allB: WorkerAttempt[] = [];
+      for (const p of promptList) {
+        const la = byModelPrompt.get(a)?.get(p) ?? [];
+        const lb = byModelPrompt.get(b)?.get(p) ?? [];
+        if (la.length === 0 || lb.length === 0) continue;
+        const comparison = comparePair(la, lb);
+        perPrompt.push({ prompt: p, comparison, settle: settlePlan(p, comparison, la, lb) });
+        // The pooled comparison pairs by (prompt, case): the same inputs for both.
+        for (const x of la) allA.push({ ...x, caseId: `${p}${SEP}${x.caseId}` });
+        for (const x of lb) allB.push({ ...x, caseId: `${p}${SEP}${x.caseId}` });
+      }
+      const overall = comparePair(allA, allB);
+      overall.perCase = overall.perCase.map((c) => ({ ...c, caseId: c.caseId.split(SEP).join(' / ') }));
+      pairs.push({ a, b, perPrompt, overall, verdict: verdictSentence(a, b, overall, perPrompt) });
+    }
+  }
+  const gallery: GalleryColumn[] = models.map((model) => {
+    const scored: { a: WorkerAttempt; score: number }[] = [];
+    for (const list of byModelPrompt.get(model)?.values() ?? []) {
+      for (const a of list) {
+        if (a.judgeOf) continue;
+        const v = verdictOf(a);
+        if (v.verdict === 'pass' || v.verdict === 'fail') scored.push({ a, score: v.score ?? 0 });
+      }
+    }
+    scored.sort((x, y) => x.score - y.score || (x.a.startedAt ?? x.a.queuedAt) - (y.a.startedAt ?? y.a.queuedAt));
+    const take = Math.min(galleryCap, Math.ceil(scored.length / 10));
+    return {
+      model,
+      scored: scored.length,
+      items: scored.slice(0, take).map(({ a, score }) => ({
+        id: a.id,
+        prompt: a.promptId,
+        caseId: a.caseId,
+        repeatIndex: a.repeatIndex,
+        status: a.status,
+        score,
+        failureClass: a.failure?.class ?? null,
+        failureMessage: null,
+        output: '',
+      })),
+    };
+  });
+  return { models: [...models], prompts: promptList, pairs, gallery };
+}
+
+/** Fraction of `sorted` ≤ each x of an ascending grid, in one merge-like pass. */
+export function ecdfOnGrid(sorted: ArrayLike<number>, grid: readonly number[]): (number | null)[] {
+  const n = sorted.length;
+  if (n === 0) return grid.map(() => null);
+  const out: number[] = [];
+  let i = 0;
+  for (const x of grid) {
+    while (i < n && sorted[i] <= x) i++;
+    out.push(i / n);
+  }
+  return out;
+}
+
+/** ECDFs of scores and latencies per model on shared grids, and the floor per model in rolling windows. */
+export function computePlots(attempts: readonly StatsAttempt[], models: readonly string[] | null): PlotsResult {
+  const byModel = new Map<string, StatsAttempt[]>();
+  for (const a of attempts) {
+    if (a.judgeOf || (models && !models.includes(a.model))) continue;
+    const list = byModel.get(a.model);
+    if (list) list.push(a);
+    else byModel.set(a.model, [a]);
+  }
+  const names = [...byModel.keys()].sort();
+  const scoreGrid = Array.from({ length: 101 }, (_, i) => i / 100);
+  const scores = new Map<string, Float64Array>();
+  const latencies = new Map<string, Float64Array>();
+  let latencyMax = 0;
+  for (const m of names) {
+    const s: number[] = [];
+    const l: number[] = [];
+    for (const a of byModel.get(m)!) {
+      const v = verdictOf(a);
+      if (v.verdict === 'pass' || v.verdict === 'fail') s.push(v.score ?? 0);
+      if (a.status === 'ok' && a.latencyMs !== null && Number.isFinite(a.latencyMs)) l.push(a.latencyMs);
+    }
+    const ss = Float64Array.from(s).sort();
+    const ls = Float64Array.from(l).sort();
+    scores.set(m, ss);
+    latencies.set(m, ls);
+    // The grid stops at the largest p99 so one stray timeout does not squash every curve to the left.
+    if (ls.length) latencyMax = Math.max(latencyMax, ls[Math.min(ls.length - 1, Math.floor(ls.length * 0.99))]);
+  }
+  const latencyGrid = latencyMax > 0 ? Array.from({ length: 121 }, (_, i) => (latencyMax * 1.02 * i) / 120) : [];
+
+  const eligible = names.map((m) => byModel.get(m)!.filter((a) => a.status === 'ok' || a.status === 'failed').length).sort((x, y) => x - y);
+  const median = eligible.length ? eligible[Math.floor(eligible.length / 2)] : 0;
+  // About 20 windows for a typical model, never fewer than 10 attempts per window.
+  const windowSize = Math.max(10, Math.min(1000, Math.round(median / 20)));
+  const windowsByModel = new Map(names.map((m) => [m, rollingWindows(byModel.get(m)!, windowSize)]));
+  const times = new Set<number>();
+  for (const ws of windowsByModel.values()) for (const w of ws) times.add(w.to);
+  const x = [...times].sort((p, q) => p - q);
+  const index = new Map(x.map((t, i) => [t, i]));
+  const passFloor: PlotSeries[] = [];
+  const scoreFloor: PlotSeries[] = [];
+  for (const m of names) {
+    const ws = windowsByModel.get(m)!;
+    const pf: (number | null)[] = x.map(() => null);
+    const sf: (number | null)[] = x.map(() => null);
+    for (const w of ws) {
+      const i = index.get(w.to)!;
+      pf[i] = w.passRate.n > 0 ? w.passRate.lower : null;
+      sf[i] = w.p10.value;
+    }
+    passFloor.push({ model: m, n: ws.length, y: pf });
+    scoreFloor.push({ model: m, n: ws.length, y: sf });
+  }
+  return {
+    score: { x: scoreGrid, series: names.map((m) => ({ model: m, n: scores.get(m)!.length, y: ecdfOnGrid(scores.get(m)!, scoreGrid) })) },
+    latency: { x: latencyGrid, series: names.map((m) => ({ model: m, n: latencies.get(m)!.length, y: ecdfOnGrid(latencies.get(m)!, latencyGrid) })) },
+    floor: { x, windowSize, passFloor, scoreFloor },
+  };
+}

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { knownJournal, KNOWN_T0 } from '../../../../shared/stats/known-journal';
+import { createDb, type TenthDb } from '../../db/db';
+import { NO_FILTER } from './protocol';
+import { filterChoices, loadAttempts } from './load';
+
+let db: TenthDb | null = null;
+afterEach(async () => {
+  if (db) await db.delete();
+  db = null;
+});
+
+async function seeded(): Promise<TenthDb> {
+  db = createDb(`stats-load-${Math.random()}`);
+  const rows = knownJournal();
+  rows[0].tags = ['known', 'first'];
+  rows[1].promptVersion = 'v-summarise-2';
+  await db.attempts.bulkAdd(rows);
+  return db;
+}
+
+describe('loadAttempts', () => {
+  it('reads everything without a filter', async () => {
+    const d = await seeded();
+    const r = await loadAttempts(d, NO_FILTER);
+    expect(r.attempts).toHaveLength(knownJournal().length);
+    expect(r.access).toBe('all attempts');
+    expect(r.attempts[0]).not.toHaveProperty('output');
+    expect(r.attempts[0].runId).toBe('run-known');
+  });
+
+  it('uses an index for each kind of filter and applies the rest', async () => {
+    const d = await seeded();
+    const version = await loadAttempts(d, { ...NO_FILTER, promptVersion: 'v-summarise-2' });
+    expect(version.access).toBe('index promptVersion');
+    expect(version.attempts.map((a) => a.id)).toEqual(['known-0001']);
+
+    const tag = await loadAttempts(d, { ...NO_FILTER, tag: 'first' });
+    expect(tag.access).toBe('index tags');
+    expect(tag.attempts).toHaveLength(1);
+
+    // Attempts are a minute apart: the first ten minutes hold attempts 0..10.
+    const range = { from: KNOWN_T0, to: KNOWN_T0 + 10 * 60_000 };
+    const dated = await loadAttempts(d, { ...NO_FILTER, ...range });
+    expect(dated.access).toBe('index queuedAt');
+    expect(dated.attempts).toHaveLength(11);
+
+    const promptDated = await loadAttempts(d, { ...NO_FILTER, ...range, promptIds: ['extract'] });
+    expect(promptDated.access).toBe('index [promptId+queuedAt]');
+    expect(promptDated.attempts.every((a) => a.promptId === 'extract')).toBe(true);
+    expect(promptDated.attempts).toHaveLength(dated.attempts.filter((a) => a.promptId === 'extract').length);
+
+    const prompts = await loadAttempts(d, { ...NO_FILTER, promptIds: ['extract'], tag: 'first' });
+    expect(prompts.access).toBe('index tags');
+    expect(prompts.attempts).toHaveLength(0);
+  });
+
+  it('lists the filter choices from index keys', async () => {
+    const d = await seeded();
+    expect(await filterChoices(d)).toEqual({ versions: ['v-extract-1', 'v-summarise-1', 'v-summarise-2'], tags: ['first', 'known'], prompts: ['extract', 'summarise'] });
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Reading the attempts of a filter from Dexie through an index — never a full
+ * scan when a filter narrows the set — and projecting them to the light shape
+ * the statistics read.
+ */
+import type { Attempt } from '../../../../shared/domain/schemas';
+import { toStatsAttempt } from '../../../../shared/stats';
+import type { TenthDb } from '../../db/db';
+import type { WorkerAttempt } from './compute';
+import type { StatsFilter } from './protocol';
+
+export interface Loaded {
+  attempts: WorkerAttempt[];
+  /** Which index (or scan) served the query, for the page and the benchmark. */
+  access: string;
+}
+
+function hasIndex(db: TenthDb, name: string): boolean {
+  return Boolean(db.attempts.schema.idxByName[name]);
+}
+
+/**
+ * Picks the most selective index the filter allows: a prompt version, then
+ * prompts within a date range (`[promptId+queuedAt]`), then a tag, then prompts,
+ * then the date range (`queuedAt`). The remaining conditions are checked on the
+ * rows the index returns. An index missing from an older schema falls back to
+ * the next choice.
+ */
+type AttemptCollection = ReturnType<TenthDb['attempts']['toCollection']>;
+
+export function queryFor(db: TenthDb, f: StatsFilter): { collection: AttemptCollection | null; access: string } {
+  const lo = f.from ?? -Infinity;
+  const hi = f.to ?? Infinity;
+  const dated = f.from !== null || f.to !== null;
+  const t = db.attempts;
+  if (f.promptVersion !== null && hasIndex(db, 'promptVersion')) {
+    return { collection: t.where('promptVersion').equals(f.promptVersion), access: 'index promptVersion' };
+  }
+  if (f.promptIds && dated && hasIndex(db, '[promptId+queuedAt]')) {
+    // One key range per prompt; Dexie merges them into one cursor walk.
+    const ranges = f.promptIds.map((p) => [[p, lo], [p, hi]] as [[string, number], [string, number]]);
+    return { collection: t.where('[promptId+queuedAt]').inAnyRange(ranges, { includeLowers: true, includeUppers: true }), access: 'index [promptId+queuedAt]' };
+  }
+  if (f.tag !== null && hasIndex(db, 'tags')) {
+    return { collection: t.where('tags').equals(f.tag), access: 'index tags' };
+  }
+  if (f.promptIds) {
+    return { collection: t.where('promptId').anyOf(f.promptIds), access: 'index promptId' };
+  }
+  if (dated) {
+    return { collection: t.where('queuedAt').between(lo, hi, true, true), access: 'index queuedAt' };
+  }
+  return { collection: null, access: 'all attempts' };
+}
+
+/** Whether an attempt passes every condition of the filter (those the index did not already apply). */
+export function matches(a: Attempt, f: StatsFilter): boolean {
+  if (f.from !== null && a.queuedAt < f.from) return false;
+  if (f.to !== null && a.queuedAt > f.to) return false;
+  if (f.promptVersion !== null && a.promptVersion !== f.promptVersion) return false;
+  if (f.tag !== null && !(a.tags ?? []).includes(f.tag)) return false;
+  if (f.promptIds && !f.promptIds.includes(a.promptId)) return false;
+  return true;
+}
+
+export async function loadAttempts(db: TenthDb, f: StatsFilter): Promise<Loaded> {
+  const { collection, access } = queryFor(db, f);
+  const rows = collection ? await collection.toArray() : await db.attempts.toArray();
+  const attempts: WorkerAttempt[] = [];
+  for (const a of rows) {
+    if (!matches(a, f)) continue;
+    const s = toStatsAttempt(a) as WorkerAttempt;
+    s.runId = a.runId;
+    attempts.push(s);
+  }
+  return { attempts, access };
+}
+
+/** Distinct values for the filter controls, read from index keys alone (no rows). */
+export async function filterChoices(db: TenthDb): Promise<{ versions: string[]; tags: string[]; prompts: string[] }> {
+  const keys = async (index: string) => (hasIndex(db, index) ? ((await db.attempts.orderBy(index).uniqueKeys()) as string[]) : []);
+  const [versions, tags, prompts] = await Promise.all([keys('promptVersion'), keys('tags'), keys('promptId')]);
+  return { versions, tags, prompts };
+}

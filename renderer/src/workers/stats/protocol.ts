@@ -1,0 +1,135 @@
+/**
+ * Messages between the Stats page and its worker. Everything crossing is plain
+ * data (structured clone): figures, flags and small arrays — never 100,000
+ * attempts.
+ */
+import type { CellStats, DriftFlag, PairComparison } from '../../../../shared/stats';
+
+export interface StatsFilter {
+  /** queuedAt range, epoch ms, inclusive; null for open. */
+  from: number | null;
+  to: number | null;
+  promptVersion: string | null;
+  tag: string | null;
+  /** Only these prompts; null for all. */
+  promptIds: string[] | null;
+}
+
+export const NO_FILTER: StatsFilter = { from: null, to: null, promptVersion: null, tag: null, promptIds: null };
+
+export interface MatrixCell {
+  /** Row key: prompt, or prompt + case when expanded. */
+  row: string;
+  prompt: string;
+  caseId: string | null;
+  model: string;
+  stats: CellStats;
+  /** Indexes into MatrixResult.flags of the drift flags touching this cell. */
+  drift: number[];
+}
+
+export interface MatrixResult {
+  /** Attempts loaded for the filter (judge calls included). */
+  attempts: number;
+  /** How the attempts were read, e.g. `index [promptId+queuedAt]` or `full scan`. */
+  access: string;
+  byCase: boolean;
+  rows: { key: string; prompt: string; caseId: string | null }[];
+  models: string[];
+  cells: MatrixCell[];
+  flags: DriftFlag[];
+  /** Distinct values for the filter controls. */
+  versions: string[];
+  tags: string[];
+  prompts: string[];
+  /** Attempt time range of what was loaded. */
+  span: { from: number; to: number } | null;
+}
+
+export interface Timings {
+  loadMs: number;
+  computeMs: number;
+}
+
+/** What "Run N more to settle this" needs to plan the extra attempts. */
+export interface SettlePlan {
+  prompt: string;
+  /** The latest prompt version those attempts used. */
+  promptVersion: string;
+  caseIds: string[];
+  targets: { providerId: string; model: string }[];
+  /** Extra repeats of every case, per model. */
+  repeats: number;
+  /** First repeat index of the new attempts, after the ones already journaled. */
+  firstRepeatIndex: number;
+  /** The run the latest of those attempts belongs to: its settings are reused. */
+  fromRunId: string;
+}
+
+export interface PromptComparison {
+  prompt: string;
+  comparison: PairComparison;
+  /** null when more repeats cannot settle it (more cases are needed) or it is settled. */
+  settle: SettlePlan | null;
+}
+
+export interface PairResult {
+  a: string;
+  b: string;
+  perPrompt: PromptComparison[];
+  /** All chosen prompts at once: cases are (prompt, case) pairs. */
+  overall: PairComparison;
+  /** A sentence that never claims more than the data supports. */
+  verdict: string;
+}
+
+export interface GalleryItem {
+  id: string;
+  prompt: string;
+  caseId: string;
+  repeatIndex: number;
+  status: string;
+  score: number;
+  failureClass: string | null;
+  failureMessage: string | null;
+  output: string;
+}
+
+export interface GalleryColumn {
+  model: string;
+  /** Scored attempts (graded ok + failed) the decile was taken from. */
+  scored: number;
+  items: GalleryItem[];
+}
+
+export interface CompareResult {
+  models: string[];
+  prompts: string[];
+  pairs: PairResult[];
+  gallery: GalleryColumn[];
+}
+
+export interface PlotSeries {
+  model: string;
+  n: number;
+  /** y values on the shared x grid; null where the series has no point. */
+  y: (number | null)[];
+}
+
+export interface PlotsResult {
+  score: { x: number[]; series: PlotSeries[] };
+  latency: { x: number[]; series: PlotSeries[] };
+  /** x: window end times (epoch ms, seconds for uPlot are converted by the page). */
+  floor: { x: number[]; windowSize: number; passFloor: PlotSeries[]; scoreFloor: PlotSeries[] };
+}
+
+export type StatsRequest =
+  | { id: number; kind: 'matrix'; filter: StatsFilter; byCase: boolean }
+  | { id: number; kind: 'compare'; models: string[]; prompts: string[] | null }
+  | { id: number; kind: 'plots'; models: string[] | null };
+
+export type StatsResponse =
+  | { id: number; kind: 'matrix'; result: MatrixResult; timings: Timings }
+  | { id: number; kind: 'compare'; result: CompareResult }
+  | { id: number; kind: 'plots'; result: PlotsResult }
+  | { id: number; kind: 'error'; message: string };
