@@ -7,6 +7,7 @@ import { PAGE_LABELS, PAGES, useUi, type Page } from '../store/ui';
 import { dispatchShortcut, registerCommands, type Command } from './commands';
 import { PageView } from './PageView';
 import { holdOwnerLock } from '../runs/owner';
+import { startMockTour } from '../features/onboarding/TryMockButton';
 import { recoverInterruptedWork } from '../runs/recovery';
 import type { Theme } from '../../../shared/bridge/contract';
 
@@ -44,6 +45,13 @@ function globalCommands(): Command[] {
     },
     ...go,
     ...themes,
+    {
+      id: 'onboarding.mock',
+      label: 'Try it with the mock provider',
+      group: 'General',
+      keywords: ['sample', 'demo', 'no key'],
+      run: startMockTour,
+    },
     {
       id: 'theme.cycle',
       label: 'Switch theme',

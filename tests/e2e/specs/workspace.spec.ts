@@ -124,3 +124,26 @@ test('cancel a run midway, then reload during another: nothing is lost', async (
   await expect(column.getByRole('article', { name: /: interrupted$/ })).toHaveCount(4);
   await expect(page.getByRole('button', { name: 'Re-run 4 interrupted' })).toBeVisible();
 });
+
+test('a new user goes from nothing to a finished run with the mock provider', async ({ page, app }) => {
+  // The quick start finds the mock on its default port, as `npm run mock` starts it.
+  const local = await startMock({ port: 11555 }).catch(() => null);
+  test.skip(!local, 'port 11555 is taken (is `npm run mock` running?)');
+  try {
+    const ws = new Workspace(page);
+    await app.open();
+    await page.getByRole('button', { name: 'Try it with the mock provider' }).click();
+    await expect(page.getByRole('form', { name: 'Launch a run' })).toBeVisible();
+    const form = page.getByRole('form', { name: 'Launch a run' });
+    await form.getByRole('checkbox', { name: /^mock-small/ }).check();
+    await form.getByRole('checkbox', { name: /^mock-large/ }).check();
+    await form.getByLabel('Repeats').fill('2');
+    await expect(page.getByRole('status', { name: 'Run summary' })).toContainText('12 attempts');
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByLabel('Run status: done')).toBeVisible({ timeout: 30_000 });
+    await expect(ws.column('mock-small+ttft=150+tps=80').getByRole('article', { name: /: ok$/ })).toHaveCount(6);
+    expect(app.errors).toEqual([]);
+  } finally {
+    await local?.close();
+  }
+});

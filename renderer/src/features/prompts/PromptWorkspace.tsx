@@ -112,7 +112,7 @@ export function PromptWorkspace({ promptId }: { promptId: string }) {
     () =>
       registerCommands('prompt-workspace', () => [
         { id: 'prompt.save', label: 'Save prompt version', group: 'Prompt', shortcut: 'Mod+S', run: save },
-        { id: 'prompt.run', label: 'Run this prompt…', group: 'Prompt', shortcut: 'Mod+Enter', run: goRun },
+        { id: 'prompt.run', label: 'Run this prompt…', group: 'Prompt', shortcut: 'Mod+Enter', run: goRun, enabled: () => usePromptsUi.getState().tab !== 'run' },
         { id: 'prompt.duplicate', label: 'Duplicate prompt', group: 'Prompt', run: duplicate },
         { id: 'prompt.archive', label: prompt?.archived ? 'Restore archived prompt' : 'Archive prompt', group: 'Prompt', run: archive },
         ...TABS.map((t) => ({ id: `prompt.tab.${t.id}`, label: `Prompt: show ${t.label}`, group: 'Prompt', run: () => setTab(t.id) })),

@@ -7,6 +7,7 @@ import { getDb } from '../../db/db';
 import { createPrompt } from '../../db/repo/prompts';
 import { useUi } from '../../store/ui';
 import { PromptWorkspace } from './PromptWorkspace';
+import { TryMockButton } from '../onboarding/TryMockButton';
 
 export type PromptTab = 'prompt' | 'cases' | 'versions' | 'run';
 
@@ -86,21 +87,24 @@ export function PromptsPage() {
           <EmptyState
             title="No prompts yet"
             action={
-              providerCount === 0 ? (
-                <button type="button" onClick={() => setPage('providers')}>
-                  Add a provider
-                </button>
-              ) : (
-                <button type="button" onClick={newPrompt}>
-                  Create a prompt
-                </button>
-              )
+              <div className="page-actions">
+                {providerCount === 0 ? (
+                  <button type="button" onClick={() => setPage('providers')}>
+                    Add a provider
+                  </button>
+                ) : (
+                  <button type="button" onClick={newPrompt}>
+                    Create a prompt
+                  </button>
+                )}
+                <TryMockButton className="secondary" />
+              </div>
             }
           >
             {providerCount === 0 ? (
               <p>
                 Start by adding a model provider — OpenAI, Anthropic, Gemini, OpenRouter, Ollama or any OpenAI-compatible server. No key? Run{' '}
-                <code>npm run mock</code> and add the mock provider.
+                <code>npm run mock</code> and try Tenth with the mock provider: it sets up a sample prompt to run.
               </p>
             ) : (
               <p>

@@ -7,6 +7,7 @@ import { useRunsUi } from '../runs/RunsPage';
 import { estimateCost, expandRun } from '../../../../shared/engine';
 import { DEFAULT_RETRY_POLICY, FAILURE_CLASSES, type Case, type FailureClass, type Prompt, type RunTarget } from '../../../../shared/domain/schemas';
 import { saveRecentConfig, type RunConfig } from './recent';
+import { registerCommands } from '../../app/commands';
 
 const targetKey = (t: RunTarget) => `${t.providerId}\u0000${t.model}`;
 
@@ -86,6 +87,24 @@ export function RunLauncher({ prompt, cases, onSaveFirst }: { prompt: Prompt; ca
       setLaunching(false);
     }
   };
+
+  const canLaunch = Boolean(plan) && !launching;
+  const launchRef = { config, canLaunch, launch };
+  useEffect(
+    () =>
+      registerCommands('run-launcher', () => [
+        {
+          id: 'run.launch',
+          label: 'Launch run',
+          group: 'Prompt',
+          shortcut: 'Mod+Enter',
+          run: () => {
+            if (launchRef.canLaunch && launchRef.config) void launchRef.launch(launchRef.config);
+          },
+          enabled: () => launchRef.canLaunch,
+        },
+      ]),
+  );
 
   if (versions === null || providers === null) return null;
   if (versions.length === 0) {

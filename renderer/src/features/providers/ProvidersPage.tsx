@@ -11,6 +11,7 @@ import { MOCK_PORT, PROVIDER_KIND_INFO } from '../../../../shared/domain/provide
 import type { ConnectionReport, KeyStatus, LocalServer } from '../../../../shared/bridge/contract';
 import type { Provider } from '../../../../shared/domain/schemas';
 import { ProviderForm, type FormSeed } from './ProviderForm';
+import { TryMockButton } from '../onboarding/TryMockButton';
 
 type EnvKey = { envVar: string; kind: 'openai' | 'anthropic' | 'gemini' | 'openrouter'; last4: string };
 
@@ -152,9 +153,12 @@ export function ProvidersPage() {
         <EmptyState
           title="No providers yet"
           action={
-            <button type="button" onClick={detect}>
-              Look for local servers
-            </button>
+            <div className="page-actions">
+              <button type="button" onClick={detect}>
+                Look for local servers
+              </button>
+              <TryMockButton className="secondary" />
+            </div>
           }
         >
           <p>
