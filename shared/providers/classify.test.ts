@@ -131,3 +131,21 @@ describe('classify: stream content', () => {
     expect(ok('anthropic', start + err('api_error')).failure?.class).toBe('server_error');
   });
 });
+
+describe('classify: Anthropic content filtering', () => {
+  const blocked = '{"type":"error","error":{"type":"invalid_request_error","message":"Output blocked by content filtering policy"}}';
+  it('a 400 whose message says the output was blocked is content_filter, not bad_request', () => {
+    const r = classify({ format: 'anthropic', httpStatus: 400, errorBody: blocked });
+    expect(r.failure?.class).toBe('content_filter');
+    expect(http(400, '{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: too large"}}').failure?.class).toBe('bad_request');
+  });
+  it('the same error inside a stream is content_filter, not server_error', () => {
+    const body = [
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude","content":[],"stop_reason":null,"usage":{"input_tokens":3,"output_tokens":0}}}\n\n',
+      'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n',
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Some"}}\n\n',
+      `event: error\ndata: ${blocked}\n\n`,
+    ].join('');
+    expect(ok('anthropic', body).failure?.class).toBe('content_filter');
+  });
+});

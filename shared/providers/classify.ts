@@ -123,9 +123,16 @@ function failure(cls: FailureClass, message: string, extra: Partial<Failure> = {
   return { class: cls, message, httpStatus: null, retryAfterMs: null, body: null, ...extra };
 }
 
-function classOfHttp(status: number, codes: Set<string>): FailureClass {
+/**
+ * Anthropic has no content-filter finish reason: a blocked output comes back as an
+ * `invalid_request_error` (in the stream, or a 400) whose only tell is this message.
+ */
+const FILTER_MESSAGE = /output blocked by content filtering policy/i;
+
+function classOfHttp(status: number, codes: Set<string>, message = ''): FailureClass {
   // Gemini answers a bad key with 400 INVALID_ARGUMENT; only details[].reason tells.
   if (status === 401 || status === 403 || [...codes].some((c) => AUTH.has(c))) return 'auth';
+  if (FILTER_MESSAGE.test(message)) return 'content_filter';
   if (status === 429 || codes.has('insufficient_quota')) return 'rate_limited';
   if (status === 503 || status === 529 || codes.has('overloaded_error')) return 'overloaded';
   if (status >= 400 && status < 500) return 'bad_request';
@@ -133,8 +140,9 @@ function classOfHttp(status: number, codes: Set<string>): FailureClass {
 }
 
 /** The class of an error reported inside a 2xx stream or body. */
-export function classOfStreamError(err: Pick<StreamError, 'code' | 'status'>): FailureClass {
+export function classOfStreamError(err: Pick<StreamError, 'code' | 'status'> & { message?: string }): FailureClass {
   const code = (err.code ?? '').toLowerCase();
+  if (FILTER_MESSAGE.test(err.message ?? '')) return 'content_filter';
   // Quota exhaustion arrives as an in-stream error on the Responses API; it is a
   // rate limit (one that retrying will not fix), not a server fault.
   if (RATE.has(code) || err.status === 429) return 'rate_limited';
@@ -175,8 +183,8 @@ export function classify(input: ClassifyInput): Classification {
 
   if (httpStatus !== null && (httpStatus < 200 || httpStatus > 299)) {
     const body = input.errorBody ?? '';
-    const cls = classOfHttp(httpStatus, errorCodes(body));
     const detail = errorMessageOf(body);
+    const cls = classOfHttp(httpStatus, errorCodes(body), detail ?? '');
     return failed(
       failure(cls, `${HTTP_WORDS[cls]} (HTTP ${httpStatus})${detail ? `: ${detail}` : '.'}`, {
         httpStatus,
