@@ -23,9 +23,13 @@
  * own process's monotonic clock, so no clock alignment between processes is
  * involved.
  *
- * RSS is sampled every 50 ms during the engine phase; it is printed at 1,000
- * finished attempts and at the end, so `--attempts 10000` shows whether it
- * stays flat. The last line of stdout is one JSON object with the headline figures.
+ * RSS is sampled every 50 ms during the engine phase; it is printed after each
+ * 1,000 finished attempts and at the end, so `--attempts 10000` shows whether
+ * it stays flat (`--gc-probe` adds the live heap after a forced GC at the same
+ * points). The last line of stdout is one JSON object with the headline figures.
+ *
+ * Other flags: --concurrency C (default 8), --mock inproc, --no-fsync, --keep
+ * (leave the journal and ground-truth files in the temp folder).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,6 +37,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Provider, PromptVersion, Run } from '../../shared/domain/schemas';
 import { callerFromStream, createRunEngine, expandRun, type ModelCaller, type PlannedAttempt } from '../../shared/engine';
 import { buildRequest } from '../../shared/providers';
@@ -47,6 +53,7 @@ const { values } = parseArgs({
     mock: { type: 'string', default: 'child' },
     'no-fsync': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'gc-probe': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -64,6 +71,17 @@ if (!Number.isInteger(concurrency) || concurrency < 1) {
   process.exit(2);
 }
 const repeats = attemptsWanted / (PROMPTS * MODELS.length);
+
+/**
+ * `--gc-probe`: a full GC before each 1,000-attempt RSS sample, to print the live
+ * heap and tell a leak from V8 simply keeping memory it has grown into. Off by
+ * default: each forced GC pauses the loop and would land in the timing figures.
+ */
+let forceGc: (() => void) | null = null;
+if (values['gc-probe']) {
+  setFlagsFromString('--expose-gc');
+  forceGc = runInNewContext('gc') as () => void;
+}
 const WARMUP_REPEATS = 2;
 
 const dir = mkdtempSync(join(tmpdir(), 'tenth-bench-'));
@@ -177,6 +195,8 @@ interface EnginePhase {
   rssAt1k: number | null;
   /** RSS after every 1,000 finished attempts. */
   rssSeries: number[];
+  /** Heap used after a forced GC at the same points (only with --gc-probe). */
+  liveHeapSeries: number[];
   rssEnd: number;
   rssMax: number;
   heapEnd: number;
@@ -190,6 +210,7 @@ async function enginePhase(provider: Provider, reps: number, runId: string, jour
   let rssMax = process.memoryUsage().rss;
   let rssAt1k: number | null = null;
   const rssSeries: number[] = [];
+  const liveHeapSeries: number[] = [];
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 50);
   const t0 = performance.now();
   const handle = engine.start(run, attempts);
@@ -200,6 +221,10 @@ async function enginePhase(provider: Provider, reps: number, runId: string, jour
     if (e.attempt.latencyMs !== null) latency.set(e.attempt.id, e.attempt.latencyMs);
     if (e.attempt.status === 'ok') ok++;
     if (latency.size % 1000 === 0) {
+      if (forceGc) {
+        forceGc();
+        liveHeapSeries.push(process.memoryUsage().heapUsed);
+      }
       const rss = process.memoryUsage().rss;
       rssSeries.push(rss);
       if (latency.size === 1000) rssAt1k = rss;
@@ -211,7 +236,7 @@ async function enginePhase(provider: Provider, reps: number, runId: string, jour
   await journal.close();
   const mem = process.memoryUsage();
   rssMax = Math.max(rssMax, mem.rss);
-  return { attempts: summary.attempts, ok, seconds, latency, rssAt1k, rssSeries, rssEnd: mem.rss, rssMax, heapEnd: mem.heapUsed };
+  return { attempts: summary.attempts, ok, seconds, latency, rssAt1k, rssSeries, liveHeapSeries, rssEnd: mem.rss, rssMax, heapEnd: mem.heapUsed };
 }
 
 // ---------- the bare phase: same requests, fetch, whole body read
@@ -332,6 +357,7 @@ try {
   out(`  for reference, bare fetch wall time − mock's duration (${bareErr.matched} matched): p50 ${f2(bareErr.p50)} ms, p99 ${f2(bareErr.p99)} ms`);
   out(`RSS: before ${f1(mb(rssBefore))} MB, at 1,000 attempts ${eng.rssAt1k === null ? 'n/a' : `${f1(mb(eng.rssAt1k))} MB`}, at the end ${f1(mb(eng.rssEnd))} MB, max ${f1(mb(eng.rssMax))} MB (target ≤ 150, flat); heap used at the end ${f1(mb(eng.heapEnd))} MB`);
   if (eng.rssSeries.length > 1) out(`  RSS every 1,000 attempts (MB): ${eng.rssSeries.map((r) => f1(mb(r))).join(' ')}`);
+  if (eng.liveHeapSeries.length > 0) out(`  live heap after a forced GC every 1,000 attempts (MB): ${eng.liveHeapSeries.map((r) => f1(mb(r))).join(' ')}`);
   out(`  (for scale: this process with tsx and nothing loaded is about 75-80 MB; plain node about 40 MB)`);
   out(
     JSON.stringify({
