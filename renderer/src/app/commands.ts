@@ -76,9 +76,25 @@ export function shortcutLabel(shortcut: string, mac = isMac()): string {
     .join(mac ? '' : '+');
 }
 
+/** True when keys typed at `target` are text: inputs, textareas, selects, contenteditable (Monaco's textarea too). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || typeof el.tagName !== 'string') return false;
+  const tag = el.tagName.toLowerCase();
+  if (tag === 'textarea' || tag === 'select' || el.isContentEditable) return true;
+  if (tag !== 'input') return false;
+  const type = ((el as HTMLInputElement).type || 'text').toLowerCase();
+  return !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file'].includes(type);
+}
+
+/** A shortcut without Mod or Alt (e.g. "J", "Shift+N"): typed text, so it never fires while typing. */
+const isPlainKey = (shortcut: string) => !/(^|\+)(Mod|Alt)\+/i.test(shortcut);
+
 /** Runs the first enabled command whose shortcut matches; true when one ran. */
 export function dispatchShortcut(event: KeyboardEvent, commands: Command[] = snapshot): boolean {
+  const typing = isTypingTarget(event.target);
   for (const command of commands) {
+    if (command.shortcut && typing && isPlainKey(command.shortcut)) continue;
     if (command.shortcut && matchesShortcut(event, command.shortcut) && (command.enabled?.() ?? true)) {
       event.preventDefault();
       void command.run();
