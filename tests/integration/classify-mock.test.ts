@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelCallResult } from '../../shared/domain/model-call';
-import { PROVIDER_KINDS, type FailureClass, type ProviderKind } from '../../shared/domain/schemas';
+import { PROVIDER_KINDS, type ProviderKind } from '../../shared/domain/schemas';
 import { FAULTS, MOCK_KINDS, expectedClass, type FaultName } from '../mock/knobs';
 import { startMock, type MockServer } from '../mock/server';
 import { CANARY, callOnce, groundTruthFor, median, mockProvider, modelService } from './helpers';
@@ -35,18 +35,6 @@ const RETRY_AFTER_S = 2;
 /** Small deadlines so the two hang faults end quickly; every other call has generous ones. */
 const HANG_FIRST_TOKEN_MS = 150;
 const HANG_TOTAL_MS = 300;
-
-/**
- * Wire format × fault pairs the classifier (shared/providers/classify.ts) files
- * under the wrong class today, with the class it gives. Anthropic reports a
- * content-filter block as an in-stream (or 400) `invalid_request_error` whose
- * only tell is the message "Output blocked by content filtering policy";
- * classOfStreamError knows no such case and says server_error.
- */
-const KNOWN_GAPS = new Map<string, FailureClass>([
-  ['anthropic:content_filter', 'server_error'],
-  ['anthropic:prompt-blocked', 'server_error'],
-]);
 
 function timeoutsFor(fault: FaultName | null): { firstTokenTimeoutMs: number; totalTimeoutMs: number } {
   if (fault === 'hang') return { firstTokenTimeoutMs: HANG_FIRST_TOKEN_MS, totalTimeoutMs: 10_000 };
@@ -143,19 +131,9 @@ describe.each(PROVIDER_KINDS)('%s wire format', (kind) => {
     expect(streamed).toBe(result.output);
   });
 
-  const gaps = FAULTS.filter((f) => KNOWN_GAPS.has(`${kind}:${f}`));
-  it.each(FAULTS.filter((f) => !gaps.includes(f)))('fault %s is filed under the class the mock expects', async (fault) => {
+  it.each(FAULTS)('fault %s is filed under the class the mock expects', async (fault) => {
     await expectClassified(kind, fault);
   });
-
-  // Pins today's wrong class, so the day the classifier learns it this fails and the entry leaves KNOWN_GAPS.
-  if (gaps.length > 0) {
-    it.each(gaps)('KNOWN GAP: fault %s is still misfiled (see KNOWN_GAPS)', async (fault) => {
-      const { result, gt } = await callWith(kind, fault);
-      expect(gt.expect).not.toBe(KNOWN_GAPS.get(`${kind}:${fault}`));
-      expect(result.failure?.class).toBe(KNOWN_GAPS.get(`${kind}:${fault}`));
-    });
-  }
 
   it('a rejected key is auth, a missing key is auth where the provider needs one', async () => {
     const tag = `k${++tagN}`;
