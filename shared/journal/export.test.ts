@@ -28,8 +28,9 @@ class MemoryStore {
     this.batches++;
     for (const r of records) this.byType.get(type)!.set(r.id, r);
   };
+  /** By id, as an indexed store (Dexie's primary key) lists them; commit order is not file order (pending attempts wait for their final line). */
   list<T extends DataRecordType>(type: T): RecordMap[T][] {
-    return [...this.byType.get(type)!.values()] as RecordMap[T][];
+    return [...this.byType.get(type)!.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r) as RecordMap[T][];
   }
   source(): JournalSource {
     return {

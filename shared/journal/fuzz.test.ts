@@ -33,6 +33,7 @@ describe('fuzz: malformed files', async () => {
   const base = text.trimEnd().split('\n');
   const dataLines = base.length - 1; // minus the header
   const attemptIdx = base.map((l, i) => (l.includes('"tenth.attempt/1"') ? i : -1)).filter((i) => i >= 0);
+  const finalAttemptIdx = attemptIdx.filter((i) => JSON.parse(base[i]).status !== 'pending');
 
   // Field mutations: [path, bad value, field the error must name].
   const FIELD_MUTATIONS: [string[], unknown, string][] = [
@@ -110,9 +111,11 @@ describe('fuzz: malformed files', async () => {
         return { kind, lines, badLine: at + 1, codes: ['utf8'], validRecords: dataLines - 1 };
       }
       case 'duplicate': {
-        const o = obj();
+        // A final (not pending) attempt: a later line for a pending one supersedes it, legitimately.
+        const fin = finalAttemptIdx[Math.floor(rnd() * finalAttemptIdx.length)];
+        const o: Record<string, unknown> = JSON.parse(base[fin]);
         o.output = `${String(o.output)} (edited ${seed})`;
-        const where = at + 1 + Math.floor(rnd() * (lines.length - at));
+        const where = fin + 1 + Math.floor(rnd() * (lines.length - fin));
         lines.splice(where, 0, JSON.stringify(o));
         return { kind, lines, badLine: where + 1, codes: ['duplicate'], field: 'id', validRecords: dataLines };
       }

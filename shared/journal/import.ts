@@ -11,6 +11,10 @@
  *  - 'valid-only': one pass; valid records are committed, invalid lines and
  *    conflicting duplicates are reported and left out.
  *
+ * Write-ahead journals (`tenth run` output): an attempt's `pending` line
+ * followed by its final line, or a run's `running` line followed by `done`, is
+ * one record; the final version is what gets committed (see jsonl.ts).
+ *
  * planImport guarantees nothing is handed over when validation fails; whether a
  * failure of the caller's own store mid-import rolls back is the caller's
  * transaction to decide (onBatch errors propagate and stop the import).
@@ -133,7 +137,7 @@ class Batcher {
 export async function planImport(source: ImportSource, existing: ExistingIds | null, opts: ImportOptions): Promise<ImportReport> {
   const open = reader(source, opts.mode);
   const batcher = new Batcher(existing, Math.max(1, opts.batchSize ?? 500), opts.onBatch);
-  const scanOpts: ScanOptions = { maxErrors: opts.maxErrors, maxLineLength: opts.maxLineLength };
+  const scanOpts: ScanOptions = { maxErrors: opts.maxErrors, maxLineLength: opts.maxLineLength, duplicates: opts.duplicates };
   const sink = (type: DataRecordType, record: DataRecord): Promise<void> | undefined => batcher.add(type, record);
 
   let report: ScanReport;
@@ -146,8 +150,8 @@ export async function planImport(source: ImportSource, existing: ExistingIds | n
     report = await scanJournal(open(), scanOpts);
     committed = report.ok;
     if (report.ok) {
-      // The first pass proved every line valid and every repeated id identical, so
-      // this pass can dedupe by id alone.
+      // The first pass proved every line valid and every repeated id identical or a
+      // supersession, so this pass can dedupe by id alone.
       const second = await scanJournal(open(), { ...scanOpts, dedupe: 'id' }, sink);
       if (!second.ok || second.lines !== report.lines || !sameCounts(second.counts, report.counts)) {
         throw new JournalChangedError(

@@ -4,11 +4,14 @@
  *
  * Duplicate ids within one file: a line that repeats an earlier line of the
  * same type and id exactly is accepted and ignored (concatenated exports stay
- * importable; importing is idempotent anyway). A line that reuses an id with any
- * other text is an error: the file contradicts itself and we cannot tell which
- * one is right. "Exactly" means the same text apart from a trailing CR: files
- * are compared as written (comparing re-serialised records would double the
- * cost of reading, for the rare file whose duplicates were re-formatted).
+ * importable; importing is idempotent anyway). A later line whose record
+ * supersedes a provisional one — an attempt's final line after its `pending`
+ * line, a run's `done` after `running`, as `tenth run` writes its write-ahead
+ * journal — replaces it: the final version is what a scan hands over. Any other
+ * reuse of an id is an error: the file contradicts itself and we cannot tell
+ * which one is right. "Exactly" means the same text apart from a trailing CR:
+ * files are compared as written (comparing re-serialised records would double
+ * the cost of reading, for the rare file whose duplicates were re-formatted).
  * Holding the ids costs roughly 100 bytes per record of memory.
  */
 import type { z } from 'zod';
@@ -556,23 +559,73 @@ export function hashString(str: string): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-export type DuplicateVerdict = { kind: 'new' } | { kind: 'same'; firstLine: number } | { kind: 'conflict'; firstLine: number };
+/**
+ * Whether a record is a write-ahead entry that a later line for the same id is
+ * expected to replace: an attempt written `pending` before its request left, a
+ * run still `running` or `paused`. `tenth run` (and the app's journal) write
+ * these first and the final state after, so one file holds both.
+ */
+export function isProvisional(type: DataRecordType, record: RecordMap[DataRecordType]): boolean {
+  if (type === 'attempt') return (record as RecordMap['attempt']).status === 'pending';
+  if (type === 'run') {
+    const s = (record as RecordMap['run']).status;
+    return s === 'running' || s === 'paused';
+  }
+  return false;
+}
 
-/** Remembers each (type, id) seen in one file with a hash of its line. */
+/**
+ * How a later line that reuses an id with other content is taken:
+ *  - 'supersede' (default): it replaces the earlier record when that one was
+ *    provisional (see isProvisional); any other reuse is a `duplicate` error.
+ *  - 'last-wins': it always replaces the earlier record (what `tenth stats`
+ *    documents). Every record is then held until the end of the file, so memory
+ *    grows with the file.
+ */
+export type DuplicatePolicy = 'supersede' | 'last-wins';
+
+export type DuplicateVerdict =
+  | { kind: 'new' }
+  | { kind: 'same'; firstLine: number }
+  | { kind: 'supersede'; previousLine: number }
+  /** `line`: the latest version's line, which is what the new line contradicts. */
+  | { kind: 'conflict'; firstLine: number; line: number };
+
+interface SeenEntry {
+  /** Hash of the latest line for this id. */
+  h: number;
+  line: number;
+  firstLine: number;
+  /** Hashes of lines it superseded: a repeat of any of them is ignored (concatenated files). */
+  older: number[] | null;
+  provisional: boolean;
+}
+
+/** Remembers each (type, id) seen in one file with a hash of its line(s). */
 export class DuplicateTracker {
-  private readonly seen = new Map<DataRecordType, Map<string, { h: number; line: number }>>(
-    DATA_RECORD_TYPES.map((t) => [t, new Map()]),
-  );
+  private readonly seen = new Map<DataRecordType, Map<string, SeenEntry>>(DATA_RECORD_TYPES.map((t) => [t, new Map()]));
 
-  see(type: DataRecordType, id: string, text: string, line: number): DuplicateVerdict {
+  constructor(private readonly policy: DuplicatePolicy = 'supersede') {}
+
+  /** `provisional`: whether this line's record may itself be superseded later (isProvisional). */
+  see(type: DataRecordType, id: string, text: string, line: number, provisional = false): DuplicateVerdict {
     const byId = this.seen.get(type)!;
     const h = hashString(text);
     const prev = byId.get(id);
     if (!prev) {
-      byId.set(id, { h, line });
+      byId.set(id, { h, line, firstLine: line, older: null, provisional });
       return { kind: 'new' };
     }
-    return prev.h === h ? { kind: 'same', firstLine: prev.line } : { kind: 'conflict', firstLine: prev.line };
+    if (prev.h === h || (prev.older !== null && prev.older.includes(h))) return { kind: 'same', firstLine: prev.firstLine };
+    if (prev.provisional || this.policy === 'last-wins') {
+      const previousLine = prev.line;
+      (prev.older ??= []).push(prev.h);
+      prev.h = h;
+      prev.line = line;
+      prev.provisional = provisional;
+      return { kind: 'supersede', previousLine };
+    }
+    return { kind: 'conflict', firstLine: prev.firstLine, line: prev.line };
   }
 }
 
@@ -589,12 +642,16 @@ export interface ScanOptions extends ReadLinesOptions {
   /** How many errors to keep in the report (all are counted). Default 100. */
   maxErrors?: number;
   /**
-   * How repeated ids are judged. 'content' (default) compares canonical lines and
-   * reports conflicts; 'id' treats every repeat as identical and skips it, which
-   * is cheaper and right only once an earlier pass over the same file has shown
-   * there are no conflicts (the import's second pass).
+   * How repeated ids are judged. 'content' (default) compares lines and reports
+   * conflicts; 'id' skips a repeat of an id already handed over without
+   * comparing (it still follows supersession of provisional records), which is
+   * cheaper and right only once an earlier pass over the same file has shown
+   * there are no conflicts (the import's second pass). Only with the
+   * 'supersede' policy.
    */
   dedupe?: 'content' | 'id';
+  /** See DuplicatePolicy. Default 'supersede'. */
+  duplicates?: DuplicatePolicy;
 }
 
 export interface DuplicateId {
@@ -609,7 +666,7 @@ export interface ScanReport {
   ok: boolean;
   /** Lines read, blank ones included. */
   lines: number;
-  /** Valid records by type (identical repeats counted once). */
+  /** Valid records by type, one per id (identical repeats and superseded versions counted once). */
   counts: RecordCounts;
   /** The first `maxErrors` errors in file order. */
   errors: JournalError[];
@@ -619,19 +676,35 @@ export interface ScanReport {
   duplicateIds: DuplicateId[];
   /** Lines that repeated an earlier record exactly and were ignored. */
   identicalDuplicates: number;
+  /** Lines that replaced an earlier, provisional record of the same id (pending → final). */
+  superseded: number;
   header: JournalHeader | null;
 }
 
-/** Called for each valid, first-seen record. May be async; the scan waits for it. */
+/**
+ * Called once per id with its final record (the latest version when a
+ * provisional one was superseded). May be async; the scan waits for it.
+ * Provisional records are held back until they are superseded or the file
+ * ends, so `line` is the line of the version handed over.
+ */
 export type RecordSink = (type: DataRecordType, record: RecordMap[DataRecordType], line: number) => void | Promise<void>;
 
+interface Held {
+  type: DataRecordType;
+  record: RecordMap[DataRecordType];
+  line: number;
+  /** Hashes of every version seen (only kept in 'id' dedupe mode, to tell a repeat from a supersession). */
+  hashes: number[] | null;
+}
+
 /**
- * Reads a whole journal, validating every line, and hands each valid,
- * first-seen data record to `onRecord`. Invalid lines and conflicting
- * duplicates go into the report instead.
+ * Reads a whole journal, validating every line, and hands each valid record to
+ * `onRecord`, once per id, in its final version (see RecordSink). Invalid lines
+ * and conflicting duplicates go into the report instead.
  */
 export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, onRecord?: RecordSink): Promise<ScanReport> {
   const maxErrors = opts.maxErrors ?? 100;
+  const policy = opts.duplicates ?? 'supersede';
   const report: ScanReport = {
     ok: true,
     lines: 0,
@@ -640,17 +713,23 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
     errorCount: 0,
     duplicateIds: [],
     identicalDuplicates: 0,
+    superseded: 0,
     header: null,
   };
-  const dups = new DuplicateTracker();
+  const idMode = opts.dedupe === 'id' && policy === 'supersede';
+  const dups = idMode ? null : new DuplicateTracker(policy);
+  // Ids handed over already ('id' mode): a later line for one is a repeat the first pass vouched for.
+  const doneIds = idMode ? new Map<DataRecordType, Set<string>>(DATA_RECORD_TYPES.map((t) => [t, new Set()])) : null;
+  // Records not handed over yet: provisional ones (and with 'last-wins' all), keyed by type and id.
+  const held = new Map<string, Held>();
   let backup = false;
-  const seenIds = opts.dedupe === 'id' ? new Map<DataRecordType, Set<string>>(DATA_RECORD_TYPES.map((t) => [t, new Set()])) : null;
   let sawRecord = false;
   const fail = (e: JournalError): void => {
     report.ok = false;
     report.errorCount++;
     if (report.errors.length < maxErrors) report.errors.push(e);
   };
+  const holdAll = policy === 'last-wins';
 
   for await (const batch of readLineBatches(input, opts)) {
     for (const item of batch) {
@@ -703,21 +782,48 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
       }
       const type = parsed.type as DataRecordType;
       const data = rec as RecordMap[DataRecordType];
-      if (seenIds) {
-        const ids = seenIds.get(type)!;
-        if (ids.has(data.id)) {
+      const provisional = holdAll || isProvisional(type, data);
+      const key = `${type}\u0000${data.id}`;
+
+      if (doneIds) {
+        // Second pass: the first one proved there are no conflicts.
+        const done = doneIds.get(type)!;
+        if (done.has(data.id)) {
           report.identicalDuplicates++;
           continue;
         }
-        ids.add(data.id);
-        report.counts[type]++;
+        const h = held.get(key);
+        if (h) {
+          const hash = hashString(text);
+          if (h.hashes!.includes(hash)) {
+            report.identicalDuplicates++;
+            continue;
+          }
+          report.superseded++;
+          if (provisional) {
+            h.record = data;
+            h.line = item.line;
+            h.hashes!.push(hash);
+            continue;
+          }
+          held.delete(key);
+          done.add(data.id);
+        } else {
+          report.counts[type]++;
+          if (provisional) {
+            held.set(key, { type, record: data, line: item.line, hashes: [hashString(text)] });
+            continue;
+          }
+          done.add(data.id);
+        }
         if (onRecord) {
           const pending = onRecord(type, data, item.line);
           if (pending) await pending;
         }
         continue;
       }
-      const verdict = dups.see(type, data.id, text, item.line);
+
+      const verdict = dups!.see(type, data.id, text, item.line, provisional);
       if (verdict.kind === 'same') {
         report.identicalDuplicates++;
         continue;
@@ -729,18 +835,42 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
             item.line,
             'duplicate',
             'id',
-            `a new id, or the same content as line ${verdict.firstLine}`,
-            `${type} id ${JSON.stringify(data.id)} already appeared on line ${verdict.firstLine} with different content`,
+            `a new id, the same content as line ${verdict.line}, or a final version of a pending attempt or running run`,
+            `${type} id ${JSON.stringify(data.id)} already appeared on line ${verdict.line} with different content`,
           ),
         );
         continue;
       }
-      report.counts[type]++;
+      if (verdict.kind === 'supersede') {
+        report.superseded++;
+        if (provisional) {
+          const h = held.get(key);
+          if (h) {
+            h.record = data;
+            h.line = item.line;
+          } else held.set(key, { type, record: data, line: item.line, hashes: null });
+          continue;
+        }
+        held.delete(key);
+      } else {
+        report.counts[type]++;
+        if (provisional) {
+          held.set(key, { type, record: data, line: item.line, hashes: null });
+          continue;
+        }
+      }
       // Await only a real promise: an await per record would cost a microtask each.
       if (onRecord) {
         const pending = onRecord(type, data, item.line);
         if (pending) await pending;
       }
+    }
+  }
+  // What was never superseded: a killed run's pending attempts, a run cut off while running.
+  if (onRecord) {
+    for (const h of held.values()) {
+      const pending = onRecord(h.type, h.record, h.line);
+      if (pending) await pending;
     }
   }
   return report;
@@ -749,4 +879,23 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
 /** Validates a whole journal without keeping its records: counts, the first errors, conflicting ids. */
 export function validateJournal(input: JournalInput, opts: ScanOptions = {}): Promise<ScanReport> {
   return scanJournal(input, opts);
+}
+
+/**
+ * The final record of every id in a journal, where a later line for an id
+ * replaces an earlier one ('last-wins' by default: how `tenth stats` reads a
+ * `tenth run` journal). Invalid lines are reported, not thrown. Holds every
+ * record of the requested types in memory.
+ */
+export async function readLatestRecords<T extends DataRecordType>(
+  input: JournalInput,
+  types: readonly T[],
+  opts: ScanOptions = {},
+): Promise<{ records: RecordMap[T][]; report: ScanReport }> {
+  const want = new Set<DataRecordType>(types);
+  const records: RecordMap[T][] = [];
+  const report = await scanJournal(input, { duplicates: 'last-wins', ...opts }, (type, record) => {
+    if (want.has(type)) records.push(record as RecordMap[T]);
+  });
+  return { records, report };
 }
