@@ -1,0 +1,100 @@
+/**
+ * The journal's worker: keeps a light projection of every attempt and a
+ * MiniSearch index over outputs and notes, and answers queries (filters, sort,
+ * text) with the matching ids in order. The page fetches only the rows it shows
+ * (by id, from Dexie), so 100,000 attempts never cross into the main thread.
+ *
+ * It opens the same Dexie database itself; the page tells it which ids changed
+ * (Dexie hooks there) and it re-reads those.
+ */
+import MiniSearch from 'minisearch';
+import { createDb } from '../db/db';
+import type { Attempt } from '../../../shared/domain/schemas';
+import { matches, project, sortProjections, type FromWorker, type Projection, type ToWorker } from './journal/query';
+
+const db = createDb();
+const rows = new Map<string, Projection>();
+const search = new MiniSearch<{ id: string; text: string }>({
+  fields: ['text'],
+  storeFields: [],
+  // Outputs are often code or JSON: keep digits and identifiers as tokens.
+  tokenize: (s) => s.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean),
+  processTerm: (t) => (t.length > 40 ? t.slice(0, 40) : t),
+});
+let ready = false;
+const waiting: ToWorker[] = [];
+
+const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
+const doc = (a: Attempt) => ({ id: a.id, text: `${a.output.slice(0, 20_000)}\n${a.notes ?? ''}` });
+
+function put(a: Attempt) {
+  if (rows.has(a.id) && search.has(a.id)) search.discard(a.id);
+  rows.set(a.id, project(a));
+  search.add(doc(a));
+}
+
+async function load() {
+  const total = await db.attempts.count();
+  post({ type: 'progress', loaded: 0, total, ready: false });
+  let last = '';
+  const batch = 5_000;
+  for (;;) {
+    const chunk = last ? await db.attempts.where(':id').above(last).limit(batch).toArray() : await db.attempts.orderBy(':id').limit(batch).toArray();
+    if (chunk.length === 0) break;
+    for (const a of chunk) {
+      rows.set(a.id, project(a));
+    }
+    search.addAll(chunk.map(doc));
+    last = chunk[chunk.length - 1]!.id;
+    post({ type: 'progress', loaded: rows.size, total: Math.max(total, rows.size), ready: false });
+  }
+  ready = true;
+  post({ type: 'progress', loaded: rows.size, total: rows.size, ready: true });
+  for (const m of waiting.splice(0)) void handle(m);
+}
+
+async function handle(m: ToWorker) {
+  if (!ready) {
+    waiting.push(m);
+    return;
+  }
+  switch (m.type) {
+    case 'changed': {
+      const list = await db.attempts.bulkGet(m.ids);
+      list.forEach((a, i) => {
+        if (a) put(a);
+        else if (rows.delete(m.ids[i]!) && search.has(m.ids[i]!)) search.discard(m.ids[i]!);
+      });
+      break;
+    }
+    case 'deleted':
+      for (const id of m.ids) if (rows.delete(id) && search.has(id)) search.discard(id);
+      break;
+    case 'query': {
+      const t0 = performance.now();
+      try {
+        let list: Projection[];
+        const text = m.filter.text?.trim();
+        if (text) {
+          const hits = search.search(text, { prefix: true, combineWith: 'AND' });
+          list = [];
+          for (const h of hits) {
+            const p = rows.get(h.id as string);
+            if (p && matches(p, m.filter)) list.push(p);
+          }
+        } else {
+          list = [];
+          for (const p of rows.values()) if (matches(p, m.filter)) list.push(p);
+        }
+        sortProjections(list, m.sort);
+        post({ type: 'result', seq: m.seq, ids: list.map((p) => p.id), ms: performance.now() - t0 });
+      } catch (e) {
+        post({ type: 'error', seq: m.seq, message: (e as Error).message });
+      }
+      break;
+    }
+  }
+}
+
+self.onmessage = (e: MessageEvent<ToWorker>) => void handle(e.data);
+load().catch((e: unknown) => post({ type: 'error', message: `The journal index could not be built: ${(e as Error).message}` }));
