@@ -9,6 +9,7 @@ import type { AppInfo, ConnectionReport, HostKind, LocalServer } from '../../sha
 import { createBridgeServer, type BridgeServer, type Handlers } from '../../shared/bridge/server';
 import type { ModelCallEvent, ModelCallRequest } from '../../shared/domain/model-call';
 import type { Provider } from '../../shared/domain/schemas';
+import { createChunkedFiles } from './backups';
 import { createFilesService, type ChooseSavePath } from './files';
 import { createSecretsService, type SecretBackend, type SecretsService } from './secrets';
 import { createSettingsService } from './settings';
@@ -43,6 +44,7 @@ export function createServices(opts: ServiceOptions): Services {
   const secrets = createSecretsService(opts.secretBackend, opts.env);
   const files = createFilesService(opts.chooseSavePath);
   const models = opts.models(secrets);
+  const chunked = createChunkedFiles({ chooseSavePath: opts.chooseSavePath, backupsDir: join(opts.dataDir, 'backups') });
 
   const info: AppInfo = {
     name: 'Tenth',
@@ -65,6 +67,14 @@ export function createServices(opts: ServiceOptions): Services {
     'providers:test': ({ provider }) => models.testConnection(provider),
     'providers:detectLocal': () => models.detectLocal(),
     'files:saveText': ({ suggestedName, content }) => files.saveText(suggestedName, content),
+    'files:beginSave': ({ suggestedName }) => chunked.beginSave(suggestedName),
+    'files:appendChunk': ({ handle, text }) => chunked.append(handle, text),
+    'files:finishSave': ({ handle }) => chunked.finishSave(handle),
+    'files:abortSave': ({ handle }) => chunked.abort(handle),
+    'backups:list': () => chunked.listBackups(),
+    'backups:begin': () => chunked.beginBackup(),
+    'backups:finish': ({ handle, keep }) => chunked.finishBackup(handle, keep),
+    'backups:read': ({ name, offset, maxBytes }) => chunked.readBackup(name, offset, maxBytes),
     // Handled inside the bridge server (it owns the running streams).
     'stream:cancel': () => false,
     'model:call': (req, emit, signal) => models.call(req, emit, signal),

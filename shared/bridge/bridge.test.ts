@@ -20,6 +20,14 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'providers:test': notUsed,
     'providers:detectLocal': () => [],
     'files:saveText': notUsed,
+    'files:beginSave': notUsed,
+    'files:appendChunk': notUsed,
+    'files:finishSave': notUsed,
+    'files:abortSave': notUsed,
+    'backups:list': notUsed,
+    'backups:begin': notUsed,
+    'backups:finish': notUsed,
+    'backups:read': notUsed,
     'stream:cancel': () => false,
     'model:call': async (req, emit, signal) => {
       emit({ type: 'started', startedAt: 1 });

@@ -15,6 +15,14 @@ export const CALL_CHANNELS = [
   'providers:test',
   'providers:detectLocal',
   'files:saveText',
+  'files:beginSave',
+  'files:appendChunk',
+  'files:finishSave',
+  'files:abortSave',
+  'backups:list',
+  'backups:begin',
+  'backups:finish',
+  'backups:read',
   'stream:cancel',
 ] as const;
 

@@ -75,6 +75,18 @@ export const LocalServer = z.object({
 });
 export type LocalServer = z.infer<typeof LocalServer>;
 
+const FileHandleId = z.string().min(1).max(100);
+/** Characters per chunk a renderer may append at once (the browser host's body limit is larger). */
+export const MAX_CHUNK_CHARS = 16 * 1024 * 1024;
+
+export const BackupInfo = z.object({
+  name: z.string(),
+  bytes: z.number(),
+  /** Epoch ms the backup started. */
+  createdAt: z.number(),
+});
+export type BackupInfo = z.infer<typeof BackupInfo>;
+
 export const calls = {
   'app:info': { args: Empty, result: AppInfo },
   'settings:get': { args: Empty, result: Settings },
@@ -98,6 +110,38 @@ export const calls = {
   'files:saveText': {
     args: z.object({ suggestedName: z.string().min(1).max(255), content: z.string() }).strict(),
     result: z.object({ saved: z.boolean(), path: z.string().nullable() }),
+  },
+  /**
+   * Chunked writing (issue 7): an export too large for one string. `beginSave`
+   * asks where (a save dialog in Electron, the data folder's exports/ elsewhere;
+   * `handle` null when the user cancelled); `appendChunk` adds text; the file
+   * is `<path>.partial` until `finishSave`; `abortSave` deletes it. Backups use
+   * the same handles for their chunks.
+   */
+  'files:beginSave': {
+    args: z.object({ suggestedName: z.string().min(1).max(255) }).strict(),
+    result: z.object({ handle: z.string().nullable(), path: z.string().nullable() }),
+  },
+  'files:appendChunk': {
+    args: z.object({ handle: FileHandleId, text: z.string().max(MAX_CHUNK_CHARS) }).strict(),
+    result: z.object({ bytes: z.number() }),
+  },
+  'files:finishSave': { args: z.object({ handle: FileHandleId }).strict(), result: z.object({ path: z.string(), bytes: z.number() }) },
+  'files:abortSave': { args: z.object({ handle: FileHandleId }).strict(), result: z.boolean() },
+  /** Rolling journal backups in the data folder's backups/, newest first. */
+  'backups:list': { args: Empty, result: z.array(BackupInfo) },
+  'backups:begin': { args: Empty, result: z.object({ handle: z.string(), name: z.string() }) },
+  /** Completes a backup begun with backups:begin (chunks via files:appendChunk), then keeps the newest `keep`. */
+  'backups:finish': {
+    args: z.object({ handle: FileHandleId, keep: z.number().int().positive().max(1000) }).strict(),
+    result: z.object({ backup: BackupInfo, removed: z.array(z.string()) }),
+  },
+  /** A piece of a backup for restore: whole lines, at most maxBytes. */
+  'backups:read': {
+    args: z
+      .object({ name: z.string().min(1).max(200), offset: z.number().int().nonnegative(), maxBytes: z.number().int().positive().max(MAX_CHUNK_CHARS).optional() })
+      .strict(),
+    result: z.object({ text: z.string(), nextOffset: z.number(), size: z.number(), done: z.boolean() }),
   },
   'stream:cancel': { args: z.object({ requestId: z.string().min(1) }).strict(), result: z.boolean() },
 } as const;
