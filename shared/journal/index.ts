@@ -9,3 +9,4 @@ export * from './csv';
 export * from './export';
 export * from './import';
 export { REDACTED, redactDeep, isSensitiveName } from './writer';
+export * from './filter';
