@@ -116,4 +116,33 @@ describe('browser host', () => {
     expect(events.length).toBeLessThan(100);
     await expect.poll(() => server.active()).toBe(0);
   });
+
+  it('runs many streams at once over one event connection, and the page going away cancels them', async () => {
+    const { host, server } = await start();
+    const api = createApi(httpTransport(host.token, host.url));
+    const req = {
+      attemptId: 'a',
+      provider: { id: 'p', name: 'P', kind: 'openai' as const, baseUrl: 'http://127.0.0.1:9/v1' },
+      model: 'm',
+      system: '',
+      messages: [{ role: 'user' as const, content: 'hi' }],
+      params: {},
+      firstTokenTimeoutMs: 100,
+      totalTimeoutMs: 100,
+    };
+    const counts = Array.from({ length: 12 }, () => 0);
+    const handles = counts.map((_, i) => api.model.call(req, () => counts[i]!++));
+    // All twelve stream at the same time: none waits for another to finish.
+    await expect.poll(() => server.active()).toBe(12);
+    await expect.poll(() => Math.min(...counts)).toBeGreaterThan(2);
+    handles.slice(0, 6).forEach((h) => h.cancel());
+    await Promise.all(handles.slice(0, 6).map((h) => h.done));
+    expect(server.active()).toBe(6);
+    // Dropping every connection (as a closed tab does) cancels the rest.
+    const rest = Promise.allSettled(handles.slice(6).map((h) => h.done));
+    await host.close();
+    await expect.poll(() => server.active()).toBe(0);
+    const ends = await rest;
+    expect(ends.every((e) => e.status === 'rejected')).toBe(true);
+  });
 });

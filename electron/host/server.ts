@@ -128,12 +128,38 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     createReadStream(file).pipe(res);
   }
 
+  /** One long-lived NDJSON response per page, carrying the events of all its streams. */
+  interface EventChannel {
+    res: ServerResponse;
+    streams: Set<string>;
+  }
+  const channels = new Map<string, EventChannel>();
+
+  function openEvents(res: ServerResponse): void {
+    const id = randomBytes(12).toString('base64url');
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    });
+    const channel: EventChannel = { res, streams: new Set() };
+    channels.set(id, channel);
+    res.write(`${JSON.stringify({ channel: id })}\n`);
+    // The page going away (closed, reloaded) cancels whatever it was streaming.
+    res.on('close', () => {
+      channels.delete(id);
+      for (const requestId of channel.streams) opts.server.cancel(requestId);
+    });
+  }
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const auth = req.headers.authorization ?? '';
     const given = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     if (!given || !sameToken(given, token)) return deny(res, 401, 'Missing or wrong token', 'unauthorized');
-    if (req.method !== 'POST') return deny(res, 405, 'Use POST', 'method');
     const [, , kind, channel] = url.pathname.split('/');
+    if (kind === 'events' && req.method === 'GET') return openEvents(res);
+    if (req.method !== 'POST') return deny(res, 405, 'Use POST', 'method');
     let args: unknown;
     try {
       args = await readBody(req, maxBody);
@@ -147,24 +173,23 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     }
     if (kind === 'stream' && channel) {
       const requestId = url.searchParams.get('id') ?? '';
-      res.writeHead(200, {
-        ...SECURITY_HEADERS,
-        'content-type': 'application/x-ndjson; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-accel-buffering': 'no',
-      });
-      res.flushHeaders();
-      let finished = false;
-      // The client going away (tab closed, fetch aborted) cancels the stream.
-      res.on('close', () => {
-        if (!finished) opts.server.cancel(requestId);
-      });
-      const envelope = await opts.server.stream(decodeURIComponent(channel), requestId, args, (event) => {
-        if (!res.writableEnded) res.write(`${JSON.stringify({ event })}\n`);
-      });
-      finished = true;
-      if (!res.writableEnded) res.end(`${JSON.stringify({ end: envelope })}\n`);
-      return;
+      const events = channels.get(url.searchParams.get('channel') ?? '');
+      if (!events) return deny(res, 409, 'Open /api/events first: no such event channel', 'no_channel');
+      if (events.streams.has(requestId)) return deny(res, 409, `Request ${requestId} is already streaming`, 'duplicate_request');
+      events.streams.add(requestId);
+      const push = (message: unknown) => {
+        if (!events.res.writableEnded) events.res.write(`${JSON.stringify(message)}\n`);
+      };
+      // The stream runs on; its events and its end travel on the page's one
+      // event connection, so many streams never queue behind the browser's
+      // per-host connection limit.
+      void opts.server
+        .stream(decodeURIComponent(channel), requestId, args, (event) => push({ id: requestId, event }))
+        .then((envelope) => {
+          events.streams.delete(requestId);
+          push({ id: requestId, end: envelope });
+        });
+      return sendJson(res, 202, { ok: true, value: null });
     }
     return deny(res, 404, 'Unknown bridge route', 'not_found');
   }

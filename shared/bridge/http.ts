@@ -1,21 +1,84 @@
 /**
- * The bridge over HTTP to the browser host: calls are POSTs, streams are NDJSON
- * response bodies, and every request carries the per-launch token.
+ * The bridge over HTTP to the browser host. Calls are POSTs. Streams share one
+ * long-lived NDJSON connection per page (`GET /api/events`): a stream is started
+ * with a POST that returns at once, and its events and final envelope arrive on
+ * that connection tagged with the request id. One connection for all streams
+ * keeps many attempts in flight without queuing behind the browser's limit of
+ * six connections per host. Every request carries the per-launch token.
  */
 import type { Transport } from './client';
 import type { Envelope } from './contract';
 
+interface Pending {
+  onEvent(event: unknown): void;
+  resolve(envelope: Envelope<null>): void;
+}
+
 export function httpTransport(token: string, base = ''): Transport {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-  const controllers = new Map<string, AbortController>();
+  const pending = new Map<string, Pending>();
+  let channel: Promise<string> | null = null;
+
   const failure = (message: string, code: string): Envelope<never> => ({
     ok: false,
     error: { name: 'TransportError', message, code },
   });
+
+  /** Opens the event connection once; reopened on the next stream if it drops. */
+  function openChannel(): Promise<string> {
+    if (channel) return channel;
+    const opened = new Promise<string>((resolveId, rejectId) => {
+      void (async () => {
+        let gotId = false;
+        try {
+          const res = await fetch(`${base}/api/events`, { headers: { authorization: headers.authorization } });
+          if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+          const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+          let buffer = '';
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            buffer += value;
+            let nl: number;
+            while ((nl = buffer.indexOf('\n')) >= 0) {
+              const line = buffer.slice(0, nl);
+              buffer = buffer.slice(nl + 1);
+              if (!line) continue;
+              const message = JSON.parse(line) as { channel?: string; id?: string; event?: unknown; end?: Envelope<null> };
+              if (message.channel) {
+                gotId = true;
+                resolveId(message.channel);
+                continue;
+              }
+              const p = message.id ? pending.get(message.id) : undefined;
+              if (!p) continue;
+              if (message.end) {
+                pending.delete(message.id!);
+                p.resolve(message.end);
+              } else p.onEvent(message.event);
+            }
+          }
+          throw new Error('the event connection closed');
+        } catch (error) {
+          channel = null;
+          if (!gotId) rejectId(error);
+          // Streams in flight lost their events: end them with a clear error.
+          for (const [id, p] of pending) {
+            pending.delete(id);
+            p.resolve(failure(`The Tenth host connection was lost: ${(error as Error).message}`, 'stream_cut'));
+          }
+        }
+      })();
+    });
+    channel = opened;
+    opened.catch(() => undefined);
+    return opened;
+  }
+
   return {
-    async invoke(channel, args) {
+    async invoke(channelName, args) {
       try {
-        const res = await fetch(`${base}/api/call/${encodeURIComponent(channel)}`, {
+        const res = await fetch(`${base}/api/call/${encodeURIComponent(channelName)}`, {
           method: 'POST',
           headers,
           body: JSON.stringify(args ?? {}),
@@ -25,49 +88,36 @@ export function httpTransport(token: string, base = ''): Transport {
         return failure(`The Tenth host is not reachable: ${(error as Error).message}`, 'host_unreachable');
       }
     },
-    async stream(channel, requestId, args, onEvent) {
-      const controller = new AbortController();
-      controllers.set(requestId, controller);
+    async stream(channelName, requestId, args, onEvent) {
+      let channelId: string;
       try {
-        const res = await fetch(`${base}/api/stream/${encodeURIComponent(channel)}?id=${encodeURIComponent(requestId)}`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(args),
-          signal: controller.signal,
-        });
-        if (!res.body) return (await res.json()) as Envelope<null>;
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let nl: number;
-          while ((nl = buffer.indexOf('\n')) >= 0) {
-            const line = buffer.slice(0, nl);
-            buffer = buffer.slice(nl + 1);
-            if (!line) continue;
-            const message = JSON.parse(line) as { event?: unknown; end?: Envelope<null> };
-            if (message.end) return message.end;
-            onEvent(message.event);
-          }
-        }
-        return failure('The stream ended without a result', 'stream_cut');
+        channelId = await openChannel();
       } catch (error) {
-        if (controller.signal.aborted) return failure('Cancelled', 'cancelled');
         return failure(`The Tenth host is not reachable: ${(error as Error).message}`, 'host_unreachable');
-      } finally {
-        controllers.delete(requestId);
       }
+      const done = new Promise<Envelope<null>>((resolve) => pending.set(requestId, { onEvent, resolve }));
+      try {
+        const res = await fetch(
+          `${base}/api/stream/${encodeURIComponent(channelName)}?id=${encodeURIComponent(requestId)}&channel=${encodeURIComponent(channelId)}`,
+          { method: 'POST', headers, body: JSON.stringify(args) },
+        );
+        if (res.status !== 202) {
+          pending.delete(requestId);
+          return (await res.json()) as Envelope<null>;
+        }
+      } catch (error) {
+        pending.delete(requestId);
+        return failure(`The Tenth host is not reachable: ${(error as Error).message}`, 'host_unreachable');
+      }
+      return done;
     },
     cancel(requestId) {
-      // Ask the host to stop first, so the model call ends as "cancelled" with its
-      // record; aborting the fetch alone would lose the final event.
+      // The host ends the stream as "cancelled", with its final event, on the channel.
       void fetch(`${base}/api/call/stream:cancel`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ requestId }),
-      }).catch(() => controllers.get(requestId)?.abort());
+      }).catch(() => undefined);
     },
   };
 }

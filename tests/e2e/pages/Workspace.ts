@@ -32,6 +32,9 @@ export class Workspace {
     await editor.focus();
     await this.page.keyboard.press('Control+a');
     await this.page.keyboard.insertText(text);
+    // Monaco renders what it holds; wait until the last word shows.
+    const lastWord = text.trim().split(/\s+/).at(-1)!;
+    await expect(this.page.locator('.monaco-box', { has: editor })).toContainText(lastWord);
   }
 
   async newPrompt(name: string) {
