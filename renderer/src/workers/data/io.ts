@@ -1,0 +1,276 @@
+/**
+ * Export from and import into the Dexie journal, in the interchange format of
+ * shared/journal. Runs in the data worker (IndexedDB exists in workers) and, for
+ * the tests, directly against fake-indexeddb.
+ *
+ * Export streams: attempts are read a page at a time and the exporters yield
+ * text chunks, so memory stays flat whatever the journal's size. A selection
+ * first walks its attempts once to learn which runs, prompts, versions, cases
+ * and providers they use (small sets), so the file holds exactly what its
+ * attempts need and stays a whole, importable journal.
+ *
+ * Import validates the whole file before writing anything (all-or-nothing),
+ * then writes batches of new records, each batch in its own transaction: the
+ * file is read as a stream, and an IndexedDB transaction cannot stay open
+ * across the awaits of a stream. A failure mid-way (quota, a closed tab) leaves
+ * the batches already written; importing the file again completes it, because
+ * records merge by id.
+ */
+import type { Table } from 'dexie';
+import type { Attempt, Provider } from '../../../../shared/domain/schemas';
+import { exportCsv, exportJsonBackup, exportJsonl, type JournalSource } from '../../../../shared/journal/export';
+import { filterForHeader, isEmptyFilter, type JournalFilter } from '../../../../shared/journal/filter';
+import { planImport, type ImportMode, type ImportReport, type ImportSource } from '../../../../shared/journal/import';
+import type { DataRecordType, RecordMap } from '../../../../shared/journal/records';
+import type { TenthDb } from '../../db/db';
+import { attemptPages, attemptsOf, selectAttempts, type Selection } from './query';
+
+export type ExportFormat = 'jsonl' | 'csv' | 'json';
+
+export const FORMAT_EXTENSION: Record<ExportFormat, string> = { jsonl: 'jsonl', csv: 'csv', json: 'json' };
+
+export interface ExportProgress {
+  /** Attempts written so far. */
+  attempts: number;
+  /** Candidate attempts (an upper bound for a selection until it is done). */
+  total: number;
+  phase: 'scanning' | 'writing';
+}
+
+export interface DexieExportOptions {
+  format: ExportFormat;
+  filter?: JournalFilter | null;
+  app: { name: string; version: string };
+  exportedAt?: number;
+  pageSize?: number;
+  /** Characters per yielded chunk (default 1 MiB: each chunk is one bridge call). */
+  chunkSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: ExportProgress) => void;
+  /** Known key values that must never be written (the exporter stops if one would be). */
+  secrets?: readonly string[];
+  /** UTF-8 BOM at the start of a CSV, for Excel. */
+  bom?: boolean;
+}
+
+function sortedIds(ids: Iterable<string>): string[] {
+  return [...ids].sort();
+}
+
+async function byIds<T>(table: Table<T, string>, ids: Iterable<string>): Promise<T[]> {
+  return (await table.bulkGet(sortedIds(ids))).filter((r): r is Awaited<T> => r !== undefined) as T[];
+}
+
+/** The records a selection needs besides its attempts: what they reference. */
+async function referencedBy(db: TenthDb, filter: JournalFilter, sel: Selection, opts: DexieExportOptions) {
+  const runs = new Set<string>();
+  const prompts = new Set<string>();
+  const versions = new Set<string>();
+  const cases = new Set<string>();
+  const providers = new Set<string>();
+  let seen = 0;
+  for await (const page of attemptPages(db, filter, sel, { pageSize: opts.pageSize, signal: opts.signal })) {
+    for (const a of page) {
+      runs.add(a.runId);
+      prompts.add(a.promptId);
+      versions.add(a.promptVersion);
+      cases.add(a.caseId);
+      providers.add(a.providerId);
+    }
+    seen += page.length;
+    opts.onProgress?.({ attempts: 0, total: sel.total, phase: 'scanning' });
+  }
+  return { runs, prompts, versions, cases, providers, attempts: seen };
+}
+
+/** The journal (or a selection of it) as a JournalSource whose attempts are read page by page. */
+export async function dexieSource(
+  db: TenthDb,
+  opts: DexieExportOptions,
+): Promise<{ source: JournalSource; selection: Selection; countAttempt: () => number }> {
+  const filter = opts.filter ?? null;
+  const selection = await selectAttempts(db, filter);
+  let written = 0;
+  const counted = async function* (it: AsyncIterable<Attempt>): AsyncGenerator<Attempt> {
+    for await (const a of it) {
+      written++;
+      if (written % 500 === 0) opts.onProgress?.({ attempts: written, total: selection.total, phase: 'writing' });
+      yield a;
+    }
+  };
+  const attempts = counted(attemptsOf(attemptPages(db, filter, selection, { pageSize: opts.pageSize, signal: opts.signal })));
+  if (opts.format === 'csv') return { source: { attempts }, selection, countAttempt: () => written };
+  if (!filter || isEmptyFilter(filter)) {
+    return {
+      source: {
+        providers: await db.providers.orderBy(':id').toArray(),
+        prompts: await db.prompts.orderBy(':id').toArray(),
+        versions: await db.promptVersions.orderBy(':id').toArray(),
+        cases: await db.cases.orderBy(':id').toArray(),
+        runs: await db.runs.orderBy(':id').toArray(),
+        attempts,
+      },
+      selection,
+      countAttempt: () => written,
+    };
+  }
+  const refs = await referencedBy(db, filter, selection, opts);
+  // Now the exact count: the progress bar's total.
+  selection.total = refs.attempts;
+  return {
+    source: {
+      providers: await byIds(db.providers, refs.providers),
+      prompts: await byIds(db.prompts, refs.prompts),
+      versions: await byIds(db.promptVersions, refs.versions),
+      cases: await byIds(db.cases, refs.cases),
+      runs: await byIds(db.runs, refs.runs),
+      attempts,
+    },
+    selection,
+    countAttempt: () => written,
+  };
+}
+
+/** Text chunks of the export in the chosen format. */
+export async function* exportFromDexie(db: TenthDb, opts: DexieExportOptions): AsyncGenerator<string> {
+  const { source, selection, countAttempt } = await dexieSource(db, opts);
+  const common = { app: opts.app, exportedAt: opts.exportedAt, filter: filterForHeader(opts.filter), secrets: opts.secrets, chunkSize: opts.chunkSize ?? 1024 * 1024 };
+  const chunks =
+    opts.format === 'csv'
+      ? exportCsv(source.attempts!, { secrets: opts.secrets, bom: opts.bom, batchSize: 512 })
+      : opts.format === 'json'
+        ? exportJsonBackup(source, common)
+        : exportJsonl(source, common);
+  if (opts.format !== 'csv') {
+    yield* chunks;
+  } else {
+    // CSV batches are small; coalesce them to the chunk size like the JSON formats.
+    const size = opts.chunkSize ?? 1024 * 1024;
+    let buf: string[] = [];
+    let len = 0;
+    for await (const c of chunks) {
+      buf.push(c);
+      len += c.length;
+      if (len >= size) {
+        yield buf.join('');
+        buf = [];
+        len = 0;
+      }
+    }
+    if (buf.length) yield buf.join('');
+  }
+  opts.onProgress?.({ attempts: countAttempt(), total: Math.max(selection.total, countAttempt()), phase: 'writing' });
+}
+
+// ---------------------------------------------------------------------------
+// Import
+
+function tableOf(db: TenthDb, type: DataRecordType): Table<{ id: string }, string> {
+  const t = {
+    provider: db.providers,
+    prompt: db.prompts,
+    promptVersion: db.promptVersions,
+    case: db.cases,
+    run: db.runs,
+    attempt: db.attempts,
+  }[type];
+  return t as unknown as Table<{ id: string }, string>;
+}
+
+export interface DexieImportOptions {
+  mode: ImportMode;
+  batchSize?: number;
+  maxErrors?: number;
+  signal?: AbortSignal;
+  /** After each committed batch: records written so far. */
+  onWritten?: (records: number) => void;
+}
+
+/**
+ * Providers have a unique name. An imported provider whose name another
+ * provider (another id) already has is renamed, so the import does not fail on
+ * a second machine that named its providers the same way.
+ */
+async function uniqueProviderNames(db: TenthDb, records: Provider[]): Promise<Provider[]> {
+  const out: Provider[] = [];
+  for (const p of records) {
+    let name = p.name;
+    for (let n = 1; ; n++) {
+      const clash = await db.providers.where('name').equals(name).first();
+      if (!clash || clash.id === p.id) break;
+      name = `${p.name} (imported${n > 1 ? ` ${n}` : ''})`;
+    }
+    out.push(name === p.name ? p : { ...p, name });
+  }
+  return out;
+}
+
+/**
+ * Validates and imports a journal file into Dexie, merging by id. `source` is
+ * re-readable (all-or-nothing reads it twice): a string, bytes, or a function
+ * opening a fresh stream (`() => file.stream()`).
+ */
+export async function importIntoDexie(db: TenthDb, source: ImportSource, opts: DexieImportOptions): Promise<ImportReport> {
+  let written = 0;
+  return planImport(
+    source,
+    {
+      existingIds: async (type, ids) => (await tableOf(db, type).where(':id').anyOf([...ids]).primaryKeys()) as string[],
+    },
+    {
+      mode: opts.mode,
+      batchSize: opts.batchSize ?? 1000,
+      maxErrors: opts.maxErrors ?? 50,
+      onBatch: async <T extends DataRecordType>(type: T, records: RecordMap[T][]) => {
+        opts.signal?.throwIfAborted();
+        const table = tableOf(db, type);
+        const rows = type === 'provider' ? await uniqueProviderNames(db, records as Provider[]) : records;
+        await db.transaction('rw', table, async () => {
+          // bulkAdd, not bulkPut: merging never overwrites a record the journal already has.
+          await table.bulkAdd(rows as { id: string }[]);
+        });
+        written += rows.length;
+        opts.onWritten?.(written);
+      },
+    },
+  );
+}
+
+/**
+ * A re-openable file source that counts bytes read (for the progress bar) and
+ * stops at `signal`. `open` returns the file's byte stream, e.g. `() => file.stream()`.
+ */
+export function watchedSource(
+  open: () => ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+  opts: { signal?: AbortSignal; onBytes?: (bytesThisPass: number, pass: number) => void } = {},
+): () => AsyncIterable<Uint8Array> {
+  let pass = 0;
+  return () => {
+    const thisPass = ++pass;
+    return (async function* () {
+      let bytes = 0;
+      const stream = open();
+      const iterable: AsyncIterable<Uint8Array> =
+        Symbol.asyncIterator in stream ? (stream as AsyncIterable<Uint8Array>) : readableToIterable(stream as ReadableStream<Uint8Array>);
+      for await (const chunk of iterable) {
+        opts.signal?.throwIfAborted();
+        bytes += chunk.length;
+        opts.onBytes?.(bytes, thisPass);
+        yield chunk;
+      }
+    })();
+  };
+}
+
+async function* readableToIterable(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
