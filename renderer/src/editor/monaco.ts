@@ -10,6 +10,7 @@
 import * as monaco from 'monaco-editor/editor/editor.api';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { loader } from '@monaco-editor/react';
+import { knownVariables } from './variables';
 
 declare global {
   interface Window {
@@ -27,11 +28,6 @@ loader.config({ monaco });
 
 export const PROMPT_LANGUAGE = 'tenth-prompt';
 
-/** Names offered by completion; set by the prompt editor from the cases. */
-let knownVariables: string[] = [];
-export function setKnownVariables(names: string[]): void {
-  knownVariables = names;
-}
 
 monaco.languages.register({ id: PROMPT_LANGUAGE });
 monaco.languages.setMonarchTokensProvider(PROMPT_LANGUAGE, {
@@ -60,7 +56,7 @@ monaco.languages.registerCompletionItemProvider(PROMPT_LANGUAGE, {
     const after = model.getLineContent(position.lineNumber).slice(position.column - 1);
     const close = after.startsWith('}}') ? '' : '}}';
     return {
-      suggestions: knownVariables.map((name) => ({
+      suggestions: knownVariables().map((name) => ({
         label: name,
         kind: monaco.languages.CompletionItemKind.Variable,
         insertText: `${name}${close}`,

@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { registerCommands } from '../../app/commands';
 import { CodeField, runKey, saveKey } from '../../editor/CodeField';
+import { setKnownVariables } from '../../editor/variables';
 import { getDb } from '../../db/db';
 import { duplicatePrompt, saveVersion, updatePrompt, type DraftPatch } from '../../db/repo/prompts';
 import { useUi } from '../../store/ui';
@@ -123,6 +124,7 @@ export function PromptWorkspace({ promptId }: { promptId: string }) {
   const variables = useMemo(() => (draft ? promptVariables(draft) : []), [draft]);
   const defined = useMemo(() => new Set(cases.flatMap((c) => Object.keys(c.vars))), [cases]);
   const unknown = variables.filter((v) => !defined.has(v));
+  useEffect(() => setKnownVariables([...defined, ...variables]), [defined, variables]);
   const passKeys = useMemo(() => [saveKey(() => void save()), runKey(goRun)], [save, goRun]);
 
   if (!prompt || !draft) return null;
