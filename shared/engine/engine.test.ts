@@ -315,6 +315,60 @@ describe('run engine', () => {
     expect(fc.calls).toHaveLength(1);
   });
 
+  it('frees the slot when the call returns, yet finishes an attempt only after its finished write', async () => {
+    const log: string[] = [];
+    const slowWrites: (() => void)[] = [];
+    const sink: JournalSink = {
+      writePending: async (a) => {
+        log.push(`pending:${a.id}`);
+      },
+      writeFinished: (a) =>
+        new Promise<void>((res) => {
+          log.push(`finished:${a.id}`);
+          slowWrites.push(res);
+        }),
+    };
+    const fc = fakeCaller(() => ({ delayMs: 10 }));
+    const engine = createRunEngine({ caller: fc.caller, sink, clock: fakeableClock, ids: counter(), owner: 'o' });
+    const r = makeRun({ promptVersionIds: ['v'], targets: [{ providerId: 'A', model: 'm' }], repeats: 3, concurrency: 1 });
+    const handle = engine.start(r, expandRun(r, [version('v', 'p')], [], [provider('A')]));
+    const events: RunEvent[] = [];
+    handle.onEvent((e) => events.push(e));
+    let settled = false;
+    void handle.done.then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(1_000);
+    // All three calls ran one after another although no finished write has completed.
+    expect(fc.calls).toHaveLength(3);
+    expect(fc.maxInFlight).toBe(1);
+    expect(log).toEqual(['pending:a0001', 'finished:a0001', 'pending:a0002', 'finished:a0002', 'pending:a0003', 'finished:a0003']);
+    expect(events.some((e) => e.type === 'attempt:finished')).toBe(false);
+    expect(handle.progress().done).toBe(0);
+    expect(settled).toBe(false);
+    for (const w of slowWrites) w();
+    await vi.runAllTimersAsync();
+    expect(settled).toBe(true);
+    expect(events.filter((e) => e.type === 'attempt:finished')).toHaveLength(3);
+    expect(await handle.done).toMatchObject({ status: 'done', attempts: 3, ok: 3 });
+  });
+
+  it('rejects done when a finished record cannot be written, even after the slot was freed', async () => {
+    let n = 0;
+    const sink: JournalSink = {
+      writePending: async () => {},
+      writeFinished: async () => {
+        if (++n === 1) throw new Error('fsync failed');
+      },
+    };
+    const fc = fakeCaller(() => ({ delayMs: 10 }));
+    const engine = createRunEngine({ caller: fc.caller, sink, clock: fakeableClock, ids: counter(), owner: 'o' });
+    const r = makeRun({ promptVersionIds: ['v'], targets: [{ providerId: 'A', model: 'm' }], repeats: 5, concurrency: 1 });
+    const handle = engine.start(r, expandRun(r, [version('v', 'p')], [], [provider('A')]));
+    const rejected = expect(handle.done).rejects.toThrow('fsync failed');
+    await vi.runAllTimersAsync();
+    await rejected;
+    expect(fc.calls.length).toBeLessThan(5);
+  });
+
   it('finishes at once on an empty plan', async () => {
     const sink = recordingSink();
     const engine = createRunEngine({ caller: fakeCaller().caller, sink, clock: fakeableClock, owner: 'o' });

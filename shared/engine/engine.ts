@@ -8,7 +8,11 @@
  * Rules it keeps:
  * - Write-ahead: an attempt is written `pending` (with `queuedAt` and
  *   `owner`) and that write has finished before the caller is invoked; the
- *   finished record follows with the outcome.
+ *   finished record follows with the outcome. The attempt's concurrency slot
+ *   is freed when the model call returns, while its finished record is still
+ *   being written: the limits are on requests, and a journal that syncs to
+ *   disk must not throttle them. `attempt:finished` and the progress counts
+ *   still follow the finished write, and `done` waits for every one.
  * - Limits: a global concurrency (run.concurrency), one per provider
  *   (provider.concurrency), a sliding-window requests-per-minute limit where
  *   `provider.rpm` is set, and a hold on a provider's queue until a
@@ -194,6 +198,8 @@ function startRun(
   let finished = false;
   let fatal: unknown = null;
   let inFlight = 0;
+  /** Finished records being written: their attempts have left their slots but `done` must wait for them. */
+  let finishing = 0;
   let queuedCount = 0;
   let rr = 0;
   let timer: unknown = null;
@@ -422,18 +428,35 @@ function startRun(
       final = finishRecord(pending, result, thrown, controller.signal.aborted, clock.now());
     }
 
-    try {
-      await sink.writeFinished(final);
-    } catch (e) {
-      release(job, l);
-      fail(e);
-      return;
-    }
+    // The slot belongs to the model call, not to the journal: it is freed as
+    // soon as the call returns, so the next request need not wait for this
+    // record to reach the disk. The write is still awaited before the attempt
+    // counts as finished, and `done` waits for it (`finishing`), so a failed
+    // write still fails the run. A hold the provider asked for takes effect
+    // now, before the freed slot can go to that provider.
+    holdFor(final, l);
     release(job, l);
-    account(final);
-    emit({ type: 'attempt:finished', attempt: final });
-    afterFailure(final, job, l);
-    emit({ type: 'progress', progress: progress() });
+    finishing++;
+    let write: Promise<void>;
+    try {
+      write = sink.writeFinished(final);
+    } catch (e) {
+      write = Promise.reject(e);
+    }
+    write.then(
+      () => {
+        finishing--;
+        account(final);
+        emit({ type: 'attempt:finished', attempt: final });
+        retryLater(final, job);
+        emit({ type: 'progress', progress: progress() });
+        pump();
+      },
+      (e: unknown) => {
+        finishing--;
+        fail(e);
+      },
+    );
     pump();
   }
 
@@ -455,18 +478,23 @@ function startRun(
     if (a.costUsd !== null) counts.costUsd += a.costUsd;
   }
 
-  function afterFailure(a: Attempt, job: Job, l: ProviderLane): void {
+  function holdFor(a: Attempt, l: ProviderLane): void {
+    const retryAfter = a.failure?.retryAfterMs ?? null;
+    if (a.status !== 'failed' || retryAfter === null) return;
+    if (a.failure?.class !== 'rate_limited' && a.failure?.class !== 'overloaded') return;
+    // The provider said when to come back: hold its whole queue, not only this attempt.
+    const until = clock.now() + retryAfter;
+    if (until > l.holdUntil) {
+      l.holdUntil = until;
+      emit({ type: 'provider:hold', providerId: l.provider.id, untilMs: until });
+    }
+  }
+
+  /** Queues the retry of a failed attempt, once its finished record is written (its `retryOf` must exist). */
+  function retryLater(a: Attempt, job: Job): void {
     if (a.status !== 'failed' || !a.failure) return;
     const now = clock.now();
     const retryAfter = a.failure.retryAfterMs;
-    if (retryAfter !== null && (a.failure.class === 'rate_limited' || a.failure.class === 'overloaded')) {
-      // The provider said when to come back: hold its whole queue, not only this attempt.
-      const until = now + retryAfter;
-      if (until > l.holdUntil) {
-        l.holdUntil = until;
-        emit({ type: 'provider:hold', providerId: l.provider.id, untilMs: until });
-      }
-    }
     if (stopped || job.retryCount >= retry.maxRetries || !retry.classes.includes(a.failure.class)) return;
     const backoff = retry.baseDelayMs * 2 ** job.retryCount * (0.5 + random());
     const delay = Math.max(backoff, retryAfter ?? 0);
@@ -515,7 +543,7 @@ function startRun(
   }
 
   function checkFinished(): void {
-    if (finished || inFlight > 0) return;
+    if (finished || inFlight > 0 || finishing > 0) return;
     if (!stopped && (paused || queuedCount > 0)) return;
     finished = true;
     if (timer !== null) clock.clearTimeout(timer);
