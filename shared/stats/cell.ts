@@ -5,7 +5,7 @@
 import { ATTEMPT_STATUSES, type AttemptStatus, FAILURE_CLASSES, type FailureClass } from '../domain/schemas';
 import { type Confidence, countConfidence, quantileConfidence, quantileMinN, FEW } from './confidence';
 import { clusteredRate, type RateStat } from './intervals';
-import { quantileOfSorted } from './quantiles';
+import { quantilesInPlace } from './quantiles';
 import { type StatsAttempt, verdictOf } from './verdict';
 
 /** One scalar figure with the number of values behind it. */
@@ -119,8 +119,14 @@ interface CaseTally {
   gradedOk: number;
 }
 
-function quantileStat(sorted: Float64Array, q: number): Stat {
-  return { value: quantileOfSorted(sorted, q), n: sorted.length, confidence: quantileConfidence(sorted.length, q) };
+/**
+ * The q-quantiles of `values` as Stats, by selection rather than a sort (same
+ * type-7 values, about twice as fast for a cell's few quantiles). REORDERS
+ * `values`; `qs` ascending.
+ */
+function quantileStats(values: Float64Array, qs: readonly number[]): Stat[] {
+  const v = quantilesInPlace(values, qs);
+  return qs.map((q, i) => ({ value: v[i], n: values.length, confidence: quantileConfidence(values.length, q) }));
 }
 
 /** Tokens per second of one attempt: its own figure, else outputTokens / (endedAt − firstTokenAt). */
@@ -240,25 +246,20 @@ export function cellStats(attempts: readonly StatsAttempt[], opts: CellOptions =
   const passRate = clusteredRate(RELIABILITY_LABEL, tallies.map((t) => ({ n: t.decided, k: t.passes })), z);
   const quality = clusteredRate(QUALITY_LABEL, tallies.map((t) => ({ n: t.gradedOk, k: t.passes })), z);
 
-  const sortedScores = scores.subarray(0, nScores).sort();
-  const sortedTtft = ttft.subarray(0, nTtft).sort();
-  const sortedLatency = latency.subarray(0, nLatency).sort();
-  const sortedTps = tps.subarray(0, nTps).sort();
-
+  const [worst, p10, median, best] = quantileStats(scores.subarray(0, nScores), [0, 0.1, 0.5, 1]);
   const score: ScoreStats = {
     n: nScores,
-    p10: quantileStat(sortedScores, 0.1),
-    worst: quantileStat(sortedScores, 0),
-    median: quantileStat(sortedScores, 0.5),
-    best: quantileStat(sortedScores, 1),
+    p10,
+    worst,
+    median,
+    best,
     mean: { value: nScores > 0 ? scoreSum / nScores : null, n: nScores, confidence: countConfidence(nScores) },
   };
-  const timing = (sorted: Float64Array): TimingStats => ({
-    n: sorted.length,
-    p50: quantileStat(sorted, 0.5),
-    p90: quantileStat(sorted, 0.9),
-    p99: quantileStat(sorted, 0.99),
-  });
+  const timing = (values: Float64Array): TimingStats => {
+    const [p50, p90, p99] = quantileStats(values, [0.5, 0.9, 0.99]);
+    return { n: values.length, p50, p90, p99 };
+  };
+  const [tpsP10, tpsMedian] = quantileStats(tps.subarray(0, nTps), [0.1, 0.5]);
   const totalUsd = subjectCost + judgeCost;
   const cost: CostStats = {
     perAttempt: {
@@ -283,9 +284,9 @@ export function cellStats(attempts: readonly StatsAttempt[], opts: CellOptions =
     passRate,
     quality,
     score,
-    ttftMs: timing(sortedTtft),
-    latencyMs: timing(sortedLatency),
-    tokensPerSec: { n: nTps, p10: quantileStat(sortedTps, 0.1), median: quantileStat(sortedTps, 0.5) },
+    ttftMs: timing(ttft.subarray(0, nTtft)),
+    latencyMs: timing(latency.subarray(0, nLatency)),
+    tokensPerSec: { n: nTps, p10: tpsP10, median: tpsMedian },
     cost,
     warnings: [],
   };

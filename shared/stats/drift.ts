@@ -15,6 +15,16 @@ export function attemptTime(a: Pick<StatsAttempt, 'startedAt' | 'queuedAt'>): nu
 
 /** Stable sort by attemptTime (ties keep input order). Does not modify its argument. */
 export function sortByTime<T extends Pick<StatsAttempt, 'startedAt' | 'queuedAt'>>(attempts: readonly T[]): T[] {
+  // Journals are usually read in id order, and ULIDs are time-ordered: skip the
+  // sort (and its 100,000 wrapper objects) when the input is already in order.
+  let sorted = true;
+  for (let i = 1; i < attempts.length; i++) {
+    if (attemptTime(attempts[i]) < attemptTime(attempts[i - 1])) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return attempts.slice();
   return attempts
     .map((a, i) => ({ a, i, t: attemptTime(a) }))
     .sort((x, y) => x.t - y.t || x.i - y.i)
@@ -132,17 +142,24 @@ export function detectDrift(attempts: readonly StatsAttempt[], opts: DriftOption
   const windowSize = opts.windowSize ?? 50;
   const alpha = opts.alpha ?? 0.05;
   const subjects = sortByTime(attempts.filter((a) => !a.judgeOf));
-  const byModel = new Map<string, StatsAttempt[]>();
+  // Nested by provider then model: no key string built per attempt.
+  const byProvider = new Map<string, Map<string, StatsAttempt[]>>();
+  const byModel: StatsAttempt[][] = [];
   for (const a of subjects) {
-    const key = JSON.stringify([a.providerId, a.model]);
-    const list = byModel.get(key);
+    let models = byProvider.get(a.providerId);
+    if (!models) byProvider.set(a.providerId, (models = new Map()));
+    const list = models.get(a.model);
     if (list) list.push(a);
-    else byModel.set(key, [a]);
+    else {
+      const fresh = [a];
+      models.set(a.model, fresh);
+      byModel.push(fresh);
+    }
   }
 
   const served: ServedChangeFlag[] = [];
   const shifts: PassRateShiftFlag[] = [];
-  for (const series of byModel.values()) {
+  for (const series of byModel) {
     const { providerId, model } = series[0];
     for (const kind of ['served-model', 'system-fingerprint'] as const) {
       let prev: StatsAttempt | null = null;
@@ -164,8 +181,16 @@ export function detectDrift(attempts: readonly StatsAttempt[], opts: DriftOption
       else byVersion.set(a.promptVersion, [a]);
     }
     for (const [promptVersion, list] of byVersion) {
-      const windows = rollingWindows(list, windowSize, { judges: opts.judges });
+      // Only the last two windows are compared. Windows are end-aligned, so the
+      // last 2·size eligible attempts give exactly those two windows; the rest of
+      // the series would only cost time. Their indexes are shifted to where they
+      // sit in the whole series.
+      const eligible = list.filter((a) => a.status === 'ok' || a.status === 'failed');
+      const size = Math.floor(windowSize);
+      const windows = rollingWindows(eligible.slice(-2 * size), windowSize, { judges: opts.judges });
       if (windows.length < 2) continue;
+      const shift = Math.ceil(eligible.length / size) - windows.length;
+      for (const w of windows) w.index += shift;
       const latest = windows[windows.length - 1];
       const previous = windows[windows.length - 2];
       const l = latest.passRate;

@@ -42,7 +42,7 @@ export interface Cell {
  * Node APIs: this is meant to run in a Web Worker.
  */
 export function groupCells(attempts: readonly StatsAttempt[], by: readonly GroupBy[], opts: CellOptions = {}): Cell[] {
-  const cells = new Map<string, { key: Partial<Record<GroupBy, string>>; attempts: StatsAttempt[] }>();
+  const cells = new Map<string, { key: Partial<Record<GroupBy, string>>; attempts: StatsAttempt[]; id: string }>();
   // Only attempts that some judge call grades need their cell remembered; a map
   // over every attempt id would dominate the cost when there are no judges.
   const judges: StatsAttempt[] = [];
@@ -54,19 +54,40 @@ export function groupCells(attempts: readonly StatsAttempt[], by: readonly Group
     }
   }
   const cellOfAttempt = new Map<string, string>();
+  // Buckets are found through one Map per grouping level, keyed by the field
+  // values themselves: no key string is built per attempt, and a value string
+  // that is shared between attempts (see `createInterner`) keeps its cached hash.
+  // The joined id is built once per cell.
+  const root = new Map<string, unknown>();
+  const levels = by.length;
   for (const a of attempts) {
     if (a.judgeOf) continue;
-    let id = by.length === 0 ? '' : a[FIELD[by[0]]];
-    for (let i = 1; i < by.length; i++) id += SEP + a[FIELD[by[i]]];
-    let cell = cells.get(id);
+    let cell: { key: Partial<Record<GroupBy, string>>; attempts: StatsAttempt[]; id: string } | undefined;
+    if (levels === 0) cell = cells.get('') as typeof cell;
+    else {
+      let level = root;
+      for (let i = 0; i < levels - 1; i++) {
+        const v = a[FIELD[by[i]]];
+        let next = level.get(v) as Map<string, unknown> | undefined;
+        if (!next) level.set(v, (next = new Map()));
+        level = next;
+      }
+      const last = a[FIELD[by[levels - 1]]];
+      cell = level.get(last) as typeof cell;
+      if (!cell) {
+        const key: Partial<Record<GroupBy, string>> = {};
+        for (const g of by) key[g] = a[FIELD[g]];
+        cell = { key, attempts: [], id: by.map((g) => a[FIELD[g]]).join(SEP) };
+        level.set(last, cell);
+        cells.set(cell.id, cell);
+      }
+    }
     if (!cell) {
-      const key: Partial<Record<GroupBy, string>> = {};
-      for (const g of by) key[g] = a[FIELD[g]];
-      cell = { key, attempts: [] };
-      cells.set(id, cell);
+      cell = { key: {}, attempts: [], id: '' };
+      cells.set('', cell);
     }
     cell.attempts.push(a);
-    if (judged.size > 0 && judged.has(a.id)) cellOfAttempt.set(a.id, id);
+    if (judged.size > 0 && judged.has(a.id)) cellOfAttempt.set(a.id, cell.id);
   }
   for (const j of judges) {
     const id = j.judgeOf ? cellOfAttempt.get(j.judgeOf) : undefined;

@@ -6,17 +6,38 @@
 import type { Attempt } from '../domain/schemas';
 import type { StatsAttempt } from './verdict';
 
-export function toStatsAttempt(a: Attempt): StatsAttempt {
+/**
+ * Returns one shared instance per distinct string. Records read from IndexedDB
+ * or JSON each carry their own copy of every prompt id, case id and model name;
+ * interning them while projecting makes grouping and per-case tallies hash each
+ * distinct value once (engines cache a string's hash on the string), and the
+ * copies can be collected.
+ */
+export function createInterner(): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    const v = seen.get(s);
+    if (v !== undefined) return v;
+    seen.set(s, s);
+    return s;
+  };
+}
+
+const same = (s: string) => s;
+const maybe = (intern: (s: string) => string, s: string | null) => (s === null ? null : intern(s));
+
+/** Projects an attempt; pass `createInterner()` when projecting many to share the repeated strings. */
+export function toStatsAttempt(a: Attempt, intern: (s: string) => string = same): StatsAttempt {
   return {
     id: a.id,
-    promptId: a.promptId,
-    promptVersion: a.promptVersion,
-    caseId: a.caseId,
+    promptId: intern(a.promptId),
+    promptVersion: intern(a.promptVersion),
+    caseId: intern(a.caseId),
     repeatIndex: a.repeatIndex,
-    providerId: a.providerId,
-    model: a.model,
-    servedModel: a.servedModel,
-    systemFingerprint: a.systemFingerprint,
+    providerId: intern(a.providerId),
+    model: intern(a.model),
+    servedModel: maybe(intern, a.servedModel),
+    systemFingerprint: maybe(intern, a.systemFingerprint),
     status: a.status,
     queuedAt: a.queuedAt,
     startedAt: a.startedAt,
@@ -30,6 +51,6 @@ export function toStatsAttempt(a: Attempt): StatsAttempt {
     judgeOf: a.judgeOf ?? null,
     failure: a.failure ? { class: a.failure.class } : null,
     usage: a.usage ? { outputTokens: a.usage.outputTokens } : null,
-    grades: a.grades.map((g) => ({ source: g.source, name: g.name, pass: g.pass, score: g.score, at: g.at })),
+    grades: a.grades.map((g) => ({ source: g.source, name: intern(g.name), pass: g.pass, score: g.score, at: g.at })),
   };
 }

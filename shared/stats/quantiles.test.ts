@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from './prng';
-import { quantile, quantileOfSorted, quantileSelectInPlace, sortedValues } from './quantiles';
+import { quantile, quantileOfSorted, quantileSelectInPlace, quantilesInPlace, sortedValues } from './quantiles';
 import { quantileConfidence, quantileMinN, rateConfidence } from './confidence';
 
 // numpy.quantile(x, q) (method 'linear'): h = (n − 1)q, x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
@@ -64,5 +64,30 @@ describe('quantileSelectInPlace', () => {
   it('p10 of 1..10 is 1.9; empty is null', () => {
     expect(quantileSelectInPlace(Float64Array.from([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]), 0.1)).toBeCloseTo(1.9, 12);
     expect(quantileSelectInPlace(new Float64Array(0), 0.1)).toBeNull();
+  });
+});
+
+describe('quantilesInPlace', () => {
+  it('equals the sorted type-7 quantiles on random data with ties, small and large n', () => {
+    const rng = mulberry32(7);
+    const qs = [0, 0.01, 0.1, 0.1, 0.5, 0.9, 0.99, 1];
+    for (const n of [1, 2, 3, 5, 10, 11, 99, 100, 101, 1000]) {
+      for (let rep = 0; rep < 20; rep++) {
+        // Half the trials draw from few distinct values, so ties are common.
+        const buf = Float64Array.from({ length: n }, () => (rep % 2 ? Math.floor(rng() * 4) / 4 : rng() * 1000));
+        const sorted = buf.slice().sort();
+        const got = quantilesInPlace(buf, qs);
+        expect(got).toEqual(qs.map((q) => quantileOfSorted(sorted, q)));
+      }
+    }
+  });
+
+  it('is null for an empty buffer and exact for hand-worked values', () => {
+    expect(quantilesInPlace(new Float64Array(0), [0.1])).toEqual([null]);
+    // n = 5, p10: h = 0.4 → 1 + 0.4·(2 − 1) = 1.4; median 3; p90: h = 3.6 → 4 + 0.6·(5 − 4) = 4.6
+    const [p10, med, p90] = quantilesInPlace(Float64Array.from([5, 3, 1, 4, 2]), [0.1, 0.5, 0.9]);
+    expect(p10).toBeCloseTo(1.4, 12);
+    expect(med).toBe(3);
+    expect(p90).toBeCloseTo(4.6, 12);
   });
 });

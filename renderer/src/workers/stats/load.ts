@@ -4,7 +4,7 @@
  * the statistics read.
  */
 import type { Attempt } from '../../../../shared/domain/schemas';
-import { toStatsAttempt } from '../../../../shared/stats';
+import { createInterner, toStatsAttempt } from '../../../../shared/stats';
 import type { TenthDb } from '../../db/db';
 import type { WorkerAttempt } from './compute';
 import type { StatsFilter } from './protocol';
@@ -67,10 +67,11 @@ export async function loadAttempts(db: TenthDb, f: StatsFilter): Promise<Loaded>
   const { collection, access } = queryFor(db, f);
   const rows = collection ? await collection.toArray() : await db.attempts.toArray();
   const attempts: WorkerAttempt[] = [];
+  const intern = createInterner();
   for (const a of rows) {
     if (!matches(a, f)) continue;
-    const s = toStatsAttempt(a) as WorkerAttempt;
-    s.runId = a.runId;
+    const s = toStatsAttempt(a, intern) as WorkerAttempt;
+    s.runId = intern(a.runId);
     attempts.push(s);
   }
   return { attempts, access };
