@@ -16,15 +16,14 @@ const short = (id: string) => id.replace(/^pv_/, '').slice(0, 8);
 
 export function VersionsTab({ promptId }: { promptId: string }) {
   const versions = useLiveQuery(() => getDb().promptVersions.where('promptId').equals(promptId).reverse().sortBy('createdAt'), [promptId], null);
+  // Counted through the promptVersion index, one version at a time: never loads the attempts.
   const counts = useLiveQuery(
     async () => {
       const ids = (versions ?? []).map((v) => v.id);
-      const attempts = await getDb().attempts.where('promptId').equals(promptId).toArray();
-      const by = new Map<string, number>(ids.map((id) => [id, 0]));
-      for (const a of attempts) by.set(a.promptVersion, (by.get(a.promptVersion) ?? 0) + 1);
-      return by;
+      const n = await Promise.all(ids.map((id) => getDb().attempts.where('promptVersion').equals(id).count()));
+      return new Map(ids.map((id, i) => [id, n[i]!]));
     },
-    [promptId, versions],
+    [versions],
     new Map<string, number>(),
   );
   const [left, setLeft] = useState<string | null>(null);
