@@ -17,7 +17,7 @@
  * records merge by id.
  */
 import type { Table } from 'dexie';
-import type { Attempt, Provider } from '../../../../shared/domain/schemas';
+import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../../../../shared/domain/schemas';
 import { exportCsv, exportJsonBackup, exportJsonl, type JournalSource } from '../../../../shared/journal/export';
 import { filterForHeader, isEmptyFilter, type JournalFilter } from '../../../../shared/journal/filter';
 import { planImport, type ImportMode, type ImportReport, type ImportSource } from '../../../../shared/journal/import';
@@ -57,8 +57,8 @@ function sortedIds(ids: Iterable<string>): string[] {
   return [...ids].sort();
 }
 
-async function byIds<T>(table: Table<T, string>, ids: Iterable<string>): Promise<T[]> {
-  return (await table.bulkGet(sortedIds(ids))).filter((r): r is Awaited<T> => r !== undefined) as T[];
+async function byIds<T>(table: { bulkGet(keys: string[]): PromiseLike<(T | undefined)[]> }, ids: Iterable<string>): Promise<T[]> {
+  return (await table.bulkGet(sortedIds(ids))).filter((r): r is T => r !== undefined);
 }
 
 /** The records a selection needs besides its attempts: what they reference. */
@@ -103,11 +103,11 @@ export async function dexieSource(
   if (!filter || isEmptyFilter(filter)) {
     return {
       source: {
-        providers: await db.providers.orderBy(':id').toArray(),
-        prompts: await db.prompts.orderBy(':id').toArray(),
-        versions: await db.promptVersions.orderBy(':id').toArray(),
-        cases: await db.cases.orderBy(':id').toArray(),
-        runs: await db.runs.orderBy(':id').toArray(),
+        providers: (await db.providers.orderBy(':id').toArray()) as Provider[],
+        prompts: (await db.prompts.orderBy(':id').toArray()) as Prompt[],
+        versions: (await db.promptVersions.orderBy(':id').toArray()) as PromptVersion[],
+        cases: (await db.cases.orderBy(':id').toArray()) as Case[],
+        runs: (await db.runs.orderBy(':id').toArray()) as Run[],
         attempts,
       },
       selection,
