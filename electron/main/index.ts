@@ -11,11 +11,13 @@ import { createModelService } from '../services/models';
 import { safeStorageSecretBackend } from '../services/secrets';
 import { registerBridgeIpc } from './ipc';
 import { resolveAppFile, responseHeaders } from './protocol';
-import { APP_ORIGIN, APP_SCHEME, guardContents, mainWindowOptions } from './window';
+import { APP_ORIGIN, APP_SCHEME, guardContents, mainWindowOptions, setDevRendererOrigin } from './window';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
 ]);
+
+setDevRendererOrigin(process.env.ELECTRON_RENDERER_URL, app.isPackaged);
 
 // Electron windows we created; IPC from any other contents is refused.
 const ours = new Set<number>();
@@ -27,7 +29,7 @@ async function createWindow(): Promise<void> {
   win.on('closed', () => ours.delete(id));
   guardContents(win.webContents, (url) => void shell.openExternal(url));
   win.once('ready-to-show', () => win.show());
-  await win.loadURL(process.env.ELECTRON_RENDERER_URL ?? `${APP_ORIGIN}/index.html`);
+  await win.loadURL(!app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : `${APP_ORIGIN}/index.html`);
 }
 
 app.enableSandbox();

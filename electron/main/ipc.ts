@@ -16,7 +16,12 @@ interface SenderFrame {
 }
 interface IpcEvent {
   senderFrame: SenderFrame | null;
-  sender: { id: number; send(channel: string, payload: unknown): void; isDestroyed(): boolean };
+  sender: {
+    id: number;
+    send(channel: string, payload: unknown): void;
+    isDestroyed(): boolean;
+    once?(event: 'destroyed', listener: () => void): unknown;
+  };
 }
 export interface IpcMainLike {
   handle(channel: string, listener: (event: IpcEvent, ...args: unknown[]) => unknown): void;
@@ -37,8 +42,11 @@ export function registerBridgeIpc(ipcMain: IpcMainLike, server: BridgeServer, al
     ipcMain.handle(channel, (event, requestId, args) => {
       if (!isTrustedSender(event, allowed)) return untrusted;
       const sender = event.sender;
-      return server.stream(channel, String(requestId), args, (payload) => {
-        if (!sender.isDestroyed()) sender.send(STREAM_EVENT_CHANNEL, { requestId, event: payload });
+      const id = String(requestId);
+      // A window closed or reloaded mid-stream cancels what it was streaming.
+      sender.once?.('destroyed', () => server.cancel(id));
+      return server.stream(channel, id, args, (payload) => {
+        if (!sender.isDestroyed()) sender.send(STREAM_EVENT_CHANNEL, { requestId: id, event: payload });
       });
     });
   }

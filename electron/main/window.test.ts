@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { guardContents, isAppUrl, isExternalSafe, mainWindowOptions, type GuardedContents } from './window';
+import { guardContents, isAppUrl, isExternalSafe, mainWindowOptions, setDevRendererOrigin, type GuardedContents } from './window';
 import { resolveAppFile, responseHeaders } from './protocol';
 
 describe('the main window is locked down', () => {
@@ -82,6 +82,16 @@ describe('the main window is locked down', () => {
     f.permission()(null, 'media', cb);
     expect(cb).toHaveBeenCalledWith(false);
     expect(f.check()(null, 'notifications')).toBe(false);
+  });
+
+  it('trusts the dev server only in an unpackaged app', () => {
+    setDevRendererOrigin('http://localhost:5173/', false);
+    expect(isAppUrl('http://localhost:5173/index.html')).toBe(true);
+    expect(isAppUrl('app://tenth/index.html')).toBe(false);
+    setDevRendererOrigin('http://localhost:5173/', true);
+    expect(isAppUrl('http://localhost:5173/index.html')).toBe(false);
+    setDevRendererOrigin(undefined, false);
+    expect(isAppUrl('app://tenth/index.html')).toBe(true);
   });
 
   it('recognises only our own origin', () => {

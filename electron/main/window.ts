@@ -45,10 +45,19 @@ export interface GuardedContents {
   };
 }
 
+/**
+ * The origin the renderer is loaded from: app://tenth, or electron-vite's dev
+ * server during `npm run dev` (never in a packaged app).
+ */
+let trustedOrigin = APP_ORIGIN;
+export function setDevRendererOrigin(url: string | undefined, packaged: boolean): void {
+  trustedOrigin = url && !packaged ? new URL(url).origin : APP_ORIGIN;
+}
+
 export function isAppUrl(url: string): boolean {
   try {
     const u = new URL(url);
-    return `${u.protocol}//${u.host}` === APP_ORIGIN;
+    return `${u.protocol}//${u.host}` === trustedOrigin;
   } catch {
     return false;
   }
