@@ -96,5 +96,9 @@ async function handle(m: ToWorker) {
   }
 }
 
-self.onmessage = (e: MessageEvent<ToWorker>) => void handle(e.data);
+// One message at a time, in order: a query sees every change sent before it.
+let chain: Promise<void> = Promise.resolve();
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  chain = chain.then(() => handle(e.data)).catch((err: unknown) => post({ type: 'error', message: (err as Error).message }));
+};
 load().catch((e: unknown) => post({ type: 'error', message: `The journal index could not be built: ${(e as Error).message}` }));
