@@ -18,6 +18,7 @@ import { parseLine, readLines } from '../../shared/journal/jsonl';
 import {
   type Cell,
   cellFigures,
+  createInterner,
   detectDrift,
   FIGURES,
   type FigureKey,
@@ -72,6 +73,7 @@ export interface LoadedJournal {
 export async function loadJournalAttempts(file: string): Promise<LoadedJournal> {
   const byId = new Map<string, StatsAttempt>();
   const errors = { count: 0, first: [] as string[] };
+  const intern = createInterner();
   let lines = 0;
   for await (const item of readLines(createReadStream(file))) {
     lines++;
@@ -89,7 +91,7 @@ export async function loadJournalAttempts(file: string): Promise<LoadedJournal> 
     }
     if (parsed.type !== 'attempt') continue;
     const a = parsed.record as Attempt;
-    byId.set(a.id, toStatsAttempt(a));
+    byId.set(a.id, toStatsAttempt(a, intern));
   }
   return { attempts: [...byId.values()], errors, lines };
 }

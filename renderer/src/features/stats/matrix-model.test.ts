@@ -4,7 +4,7 @@ import { knownJournal } from '../../../../shared/stats/known-journal';
 import { computeMatrix } from '../../workers/stats/compute';
 import { cellIndex, floorTone, sortRows } from './matrix-model';
 
-const matrix = () => computeMatrix(knownJournal().map(toStatsAttempt), false, { access: '', versions: [], tags: [], prompts: [] });
+const matrix = () => computeMatrix(knownJournal().map((a) => toStatsAttempt(a)), false, { access: '', versions: [], tags: [], prompts: [] });
 
 describe('matrix helpers', () => {
   it('colours by the pass floor and leaves weak cells uncoloured', () => {

@@ -29,6 +29,15 @@ describe('loadAttempts', () => {
     expect(r.attempts[0].runId).toBe('run-known');
   });
 
+  it('walks a journal larger than one page without losing or repeating an attempt', async () => {
+    db = createDb(`stats-load-${Math.random()}`);
+    const base = knownJournal()[0];
+    const rows = Array.from({ length: 12_345 }, (_, i) => ({ ...base, id: `p${String(i).padStart(6, '0')}` }));
+    await db.attempts.bulkAdd(rows);
+    const r = await loadAttempts(db, NO_FILTER);
+    expect(r.attempts.map((a) => a.id)).toEqual(rows.map((a) => a.id));
+  });
+
   it('uses an index for each kind of filter and applies the rest', async () => {
     const d = await seeded();
     const version = await loadAttempts(d, { ...NO_FILTER, promptVersion: 'v-summarise-2' });

@@ -63,16 +63,34 @@ export function matches(a: Attempt, f: StatsFilter): boolean {
   return true;
 }
 
+/** Rows per read when walking the whole table. */
+const PAGE = 5000;
+
 export async function loadAttempts(db: TenthDb, f: StatsFilter): Promise<Loaded> {
   const { collection, access } = queryFor(db, f);
-  const rows = collection ? await collection.toArray() : await db.attempts.toArray();
   const attempts: WorkerAttempt[] = [];
   const intern = createInterner();
-  for (const a of rows) {
-    if (!matches(a, f)) continue;
-    const s = toStatsAttempt(a, intern) as WorkerAttempt;
-    s.runId = intern(a.runId);
-    attempts.push(s);
+  const take = (rows: Attempt[]) => {
+    for (const a of rows) {
+      if (!matches(a, f)) continue;
+      const s = toStatsAttempt(a, intern) as WorkerAttempt;
+      s.runId = intern(a.runId);
+      attempts.push(s);
+    }
+  };
+  if (collection) take(await collection.toArray());
+  else {
+    // The whole journal is read in primary-key pages (one getAll each) and
+    // projected page by page, so the full records — outputs, request bodies —
+    // die young instead of 100,000 of them surviving into the old generation
+    // and being collected in the middle of the computation that follows.
+    let last: string | null = null;
+    for (;;) {
+      const page: Attempt[] = await (last === null ? db.attempts.limit(PAGE).toArray() : db.attempts.where(':id').above(last).limit(PAGE).toArray());
+      take(page);
+      if (page.length < PAGE) break;
+      last = page[page.length - 1].id;
+    }
   }
   return { attempts, access };
 }
