@@ -9,6 +9,7 @@ import { api } from '../../bridge';
 import { getDb } from '../../db/db';
 import { saveProvider } from '../../db/repo/providers';
 import { addCases, createPrompt, saveVersion, updatePrompt } from '../../db/repo/prompts';
+import { useKeyEpoch } from '../providers/keyStatus';
 
 export const MOCK_NAME = 'Tenth mock';
 
@@ -39,6 +40,7 @@ export async function tryWithMock(): Promise<TryMockResult> {
     }));
   // The mock accepts any key but an empty one, as a real OpenAI-style server would.
   await api.secrets.set({ providerId: provider.id, key: 'mock-key-not-secret' });
+  useKeyEpoch.getState().bump();
 
   const prompt = await createPrompt('Capital cities (sample)');
   const draft = {

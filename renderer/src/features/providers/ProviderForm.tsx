@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../bridge';
 import { headerLines, parseHeaderLines, saveProvider, validateProvider, type FieldErrors } from '../../db/repo/providers';
 import { PROVIDER_KIND_INFO } from '../../../../shared/domain/provider-kinds';
+import { useKeyEpoch } from './keyStatus';
 import { PROVIDER_KINDS, type Model, type Provider, type ProviderKind } from '../../../../shared/domain/schemas';
 
 export type FormSeed =
@@ -106,6 +107,7 @@ export function ProviderForm({ seed, onDone }: { seed: FormSeed; onDone(saved: P
       try {
         if (key.trim()) await api.secrets.set({ providerId: saved.id, key });
         else if (envVar) await api.secrets.importEnv({ providerId: saved.id, envVar });
+        useKeyEpoch.getState().bump();
       } catch (e) {
         setErrors({ key: `The provider was saved, but its key was not: ${(e as Error).message}` });
         return;

@@ -12,6 +12,7 @@ import type { ConnectionReport, KeyStatus, LocalServer } from '../../../../share
 import type { Provider } from '../../../../shared/domain/schemas';
 import { ProviderForm, type FormSeed } from './ProviderForm';
 import { TryMockButton } from '../onboarding/TryMockButton';
+import { useKeyEpoch } from './keyStatus';
 
 type EnvKey = { envVar: string; kind: 'openai' | 'anthropic' | 'gemini' | 'openrouter'; last4: string };
 
@@ -184,9 +185,10 @@ function ProviderCard({ provider, onEdit }: { provider: Provider; onEdit(): void
   const [key, setKey] = useState<KeyStatus | null>(null);
   const [report, setReport] = useState<ConnectionReport | null>(null);
   const [testing, setTesting] = useState(false);
+  const keyEpoch = useKeyEpoch((s) => s.epoch);
   useEffect(() => {
     api.secrets.status({ providerId: provider.id }).then(setKey, () => setKey(null));
-  }, [provider.id]);
+  }, [provider.id, keyEpoch]);
 
   const test = async () => {
     setTesting(true);
@@ -202,6 +204,7 @@ function ProviderCard({ provider, onEdit }: { provider: Provider; onEdit(): void
   const remove = async () => {
     if (!window.confirm(`Delete provider “${provider.name}”? Its attempts stay in the journal.`)) return;
     await api.secrets.delete({ providerId: provider.id }).catch(() => undefined);
+    useKeyEpoch.getState().bump();
     await deleteProvider(provider.id);
     toast(`Deleted provider “${provider.name}”.`);
   };
