@@ -1,0 +1,227 @@
+/**
+ * The journal end to end, through the browser host and the mock provider:
+ * filter to a failure class and read a failure's error body; grade five
+ * attempts with the keyboard only; a blind review that shows no model name
+ * before the reveal; checks changed and re-run over past attempts.
+ */
+import { startMock, type MockServer } from '../../mock/server';
+import { test, expect, type Page } from '../fixtures/app';
+import { Journal } from '../pages/Journal';
+import { Workspace } from '../pages/Workspace';
+
+let mock: MockServer;
+test.beforeAll(async () => {
+  mock = await startMock({ port: 0, defaults: { tokens: 8, ttft: 5, tps: 0 } });
+});
+test.afterAll(async () => {
+  await mock.close();
+});
+
+const ALPHA = 'zephyrine-alpha';
+const BETA = 'zephyrine-beta+seed=7';
+const BAD = 'bad+fault=server_error';
+
+/** A provider, a prompt with two cases, and one finished run: 2 cases × 3 models × 2 repeats = 12 attempts. */
+async function seed(page: Page) {
+  const ws = new Workspace(page);
+  await ws.addProvider({ name: 'Mock', kind: 'OpenAI-compatible', baseUrl: mock.baseUrls['openai-compatible'], key: 'sk-e2e-journal', models: [{ id: ALPHA, input: '1', output: '2' }, { id: BETA }, { id: BAD }] });
+  await ws.newPrompt('Capitals');
+  await ws.typeInEditor('Message 1 text', 'What is the capital of {{country}}?');
+  await ws.tab('Cases').click();
+  await page.getByLabel('New variable name').fill('country');
+  await page.getByRole('button', { name: 'Add variable' }).click();
+  await page.getByLabel('Case 1 country').fill('France');
+  await page.getByRole('button', { name: 'Add case' }).click();
+  await page.getByLabel('Case 2 country').fill('Japan');
+  await page.getByLabel('Case 2 country').blur();
+  await expect(ws.tab('Cases')).toHaveText('Cases (2)');
+  await ws.tab('Prompt').click();
+  await ws.saveVersion();
+  await expect(page.getByText(/^Saved version /)).toBeVisible();
+  await ws.launch({ models: [ALPHA, BETA, BAD], repeats: 2 });
+  await expect(ws.progressBar()).toHaveAttribute('aria-valuenow', '12', { timeout: 30_000 });
+  await expect(page.getByLabel('Run status: done')).toBeVisible();
+  return ws;
+}
+
+test('filter to one failure class and read a failed attempt’s error body', async ({ page, app }) => {
+  await app.open();
+  await seed(page);
+  const j = new Journal(page);
+  await j.open();
+  await j.expectCount(12);
+  await j.filter('Failure class', 'server_error');
+  await j.expectCount(4);
+  await expect(j.rows()).toHaveCount(4);
+  for (const row of await j.rows().all()) await expect(row).toContainText('server_error');
+  await j.rows().first().click();
+  const detail = j.detail();
+  await expect(detail.getByRole('heading', { name: 'Failure: server_error' })).toBeVisible();
+  await expect(detail.getByLabel('Error body')).not.toBeEmpty();
+  await expect(detail.getByLabel(/^Verdict: fail · failure/)).toBeVisible();
+  // A second filter (combined with the first) goes through the worker.
+  await j.filter('Model', BAD);
+  await j.expectCount(4);
+  await j.filter('Model', ALPHA);
+  await j.expectCount(0);
+  expect(app.errors).toEqual([]);
+  expect(app.foreignRequests).toEqual([]);
+});
+
+test('grade five attempts with the keyboard only', async ({ page, app }) => {
+  await app.open();
+  await seed(page);
+  const j = new Journal(page);
+  await j.open();
+  await j.tab('Grade').click();
+  await page.getByLabel('Run to grade').selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Start grading' }).focus();
+  await page.keyboard.press('Enter');
+  const card = page.getByRole('region', { name: 'Attempt to grade' });
+  await expect(card.getByRole('heading', { name: '1 / 8' })).toBeVisible();
+  await page.keyboard.press('4');
+  await page.keyboard.press('p');
+  await expect(card.getByRole('heading', { name: '2 / 8' })).toBeVisible();
+  await page.keyboard.press('f');
+  await page.keyboard.press('2');
+  await page.keyboard.press('k');
+  await expect(card.getByRole('heading', { name: '2 / 8' })).toBeVisible();
+  await page.keyboard.press('1');
+  await page.keyboard.press('f');
+  await page.keyboard.press('n');
+  await expect(card.getByLabel('Note for this attempt')).toBeFocused();
+  await page.keyboard.type('picked the wrong city');
+  // Typing "p" or "j" in the note does not grade or move.
+  await expect(card.getByRole('heading', { name: '3 / 8' })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('5');
+  await page.keyboard.press('p');
+  await page.keyboard.press('3');
+  await page.keyboard.press('p');
+  await page.keyboard.press('j');
+  await expect(card.getByRole('heading', { name: '6 / 8' })).toBeVisible();
+  await page.keyboard.press('k');
+  await page.keyboard.press('f');
+
+  const grades = await humanGrades(page);
+  expect(grades).toHaveLength(5);
+  // In queue order: 4·P | F | 2, back with K: 1·F | note, 5·P | 3·P | J, K, F.
+  expect(grades.map((g) => [g.pass, g.score])).toEqual([
+    [true, 0.75],
+    [false, 0],
+    [true, 1],
+    [true, 0.5],
+    [false, null],
+  ]);
+  expect(grades.find((g) => g.note)?.note).toBe('picked the wrong city');
+  expect(app.errors).toEqual([]);
+});
+
+/** Human grades in the journal, oldest attempt first. */
+async function humanGrades(page: Page) {
+  const stored = await page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('tenth');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('attempts').objectStore('attempts').getAll();
+          req.onsuccess = () => resolve(JSON.stringify(req.result));
+        };
+      }),
+  );
+  const rows = JSON.parse(stored) as { queuedAt: number; id: string; grades: { source: string; pass: boolean | null; score: number | null; note?: string | null; blind?: boolean; name: string }[] }[];
+  return rows
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .flatMap((r) => r.grades.filter((g) => g.source === 'human'));
+}
+
+test('blind review hides the models until they are revealed', async ({ page, app }) => {
+  await app.open();
+  await seed(page);
+  const j = new Journal(page);
+  await j.open();
+  await j.tab('Blind review').click();
+  const setup = page.getByRole('form', { name: 'Set up a blind review' });
+  await setup.getByLabel('Prompt for blind review').selectOption({ label: 'Capitals' });
+  await setup.getByRole('checkbox', { name: ALPHA }).check();
+  await setup.getByRole('checkbox', { name: BETA }).check();
+  await setup.getByRole('button', { name: 'Start blind review' }).click();
+
+  const review = page.getByRole('region', { name: 'Blind review' });
+  for (let c = 0; c < 2; c++) {
+    await expect(review.getByRole('heading', { name: new RegExp(`^Case ${c + 1} of 2`) })).toBeVisible();
+    const html = await page.content();
+    expect(html).not.toContain('zephyrine');
+    expect(await page.title()).not.toContain('zephyrine');
+    await review.getByRole('button', { name: 'Score 4 of 5 for response A' }).click();
+    await review.getByRole('group', { name: 'Grade response A' }).getByRole('button', { name: 'Pass' }).click();
+    await review.getByRole('group', { name: 'Grade response B' }).getByRole('button', { name: 'Fail' }).click();
+    await review.getByRole('button', { name: 'A is better' }).click();
+    await review.getByRole('button', { name: c === 0 ? 'Next case' : 'Reveal models' }).click();
+  }
+  const results = page.getByRole('region', { name: 'Blind review results' });
+  await expect(results).toContainText(ALPHA);
+  await expect(results).toContainText(BETA);
+  const grades = await humanGrades(page);
+  expect(grades.length).toBeGreaterThanOrEqual(4);
+  expect(grades.every((g) => g.blind === true)).toBe(true);
+  expect(grades.filter((g) => g.name === 'blind preference')).toHaveLength(2);
+  expect(app.errors).toEqual([]);
+});
+
+test('change a check and re-run it over past attempts; new attempts are checked as they finish', async ({ page, app }) => {
+  await app.open();
+  const ws = await seed(page);
+  const j = new Journal(page);
+  await j.open();
+  await j.tab('Checks').click();
+  await page.getByLabel('Prompt for checks').selectOption({ label: 'Capitals' });
+  await page.getByLabel('New check kind').selectOption({ label: 'Length bounds' });
+  await page.getByRole('button', { name: 'Add check' }).click();
+  await page.getByLabel('Check 1 name').fill('short enough');
+  await page.getByLabel('short enough: maximum').fill('500');
+  await page.getByRole('button', { name: 'Save checks' }).click();
+  await page.getByRole('button', { name: 'Re-run checks over past attempts' }).click();
+  await expect(page.getByText('Checked 8 past attempts; earlier grades are kept.')).toBeVisible();
+
+  await j.tab('Attempts').click();
+  await j.filter('Verdict', 'pass');
+  await j.expectCount(8);
+
+  // Tighten the check: every answer is now too long; re-run, old grades stay.
+  await j.tab('Checks').click();
+  await page.getByLabel('Prompt for checks').selectOption({ label: 'Capitals' });
+  await page.getByLabel('short enough: maximum').fill('3');
+  await page.getByRole('button', { name: 'Save checks' }).click();
+  await page.getByRole('button', { name: 'Re-run checks over past attempts' }).click();
+  await expect(page.getByText('Checked 8 past attempts; earlier grades are kept.')).toBeVisible();
+  await j.tab('Attempts').click();
+  await j.filter('Verdict', 'fail');
+  await j.expectCount(12);
+  await j.filter('Status', 'ok');
+  await j.rows().first().click();
+  const grades = j.detail().getByRole('table', { name: 'Grades' });
+  await expect(grades.getByRole('row')).toHaveCount(3);
+  await expect(grades).toContainText(/> maximum 3/);
+  await expect(j.detail().getByLabel(/^Verdict: fail 0 · check/)).toBeVisible();
+
+  // A JS check that throws is a failed check with the reason, and it runs as attempts finish.
+  await j.tab('Checks').click();
+  await page.getByLabel('Prompt for checks').selectOption({ label: 'Capitals' });
+  await page.getByRole('button', { name: 'Remove check short enough' }).click();
+  await page.getByLabel('New check kind').selectOption({ label: 'JavaScript expression' });
+  await page.getByRole('button', { name: 'Add check' }).click();
+  await page.getByLabel('JavaScript expression: expression').fill('JSON.parse(output).city');
+  await page.getByRole('button', { name: 'Save checks' }).click();
+  await ws.frame.goTo('Prompts');
+  await ws.launch({ models: [ALPHA], repeats: 1 });
+  await expect(ws.progressBar()).toHaveAttribute('aria-valuenow', '2', { timeout: 30_000 });
+  await j.open();
+  await j.tab('Attempts').click();
+  await j.filter('Verdict', 'Any');
+  await j.filter('Status', 'Any');
+  await j.rows().first().click();
+  await expect(j.detail().getByRole('table', { name: 'Grades' })).toContainText(/threw SyntaxError/, { timeout: 10_000 });
+  expect(app.errors).toEqual([]);
+});
