@@ -1,0 +1,61 @@
+/**
+ * Bridge-backed sinks and helpers: an export file written chunk by chunk
+ * (Electron: a save dialog chose it; the browser host: the data folder's
+ * exports/), a rolling backup, and reading a backup back for restore.
+ */
+import type { Api } from '../../../../shared/bridge/client';
+import type { ChunkSink, PieceReader } from './client';
+
+export interface SaveTarget extends ChunkSink {
+  path: string;
+  finish(): Promise<{ path: string; bytes: number }>;
+  abort(): Promise<void>;
+}
+
+/** Opens an export file; null when the user cancelled the save dialog. */
+export async function openExportFile(api: Api, suggestedName: string): Promise<SaveTarget | null> {
+  const { handle, path } = await api.files.beginSave({ suggestedName });
+  if (!handle || !path) return null;
+  return {
+    path,
+    append: async (text) => {
+      await api.files.appendChunk({ handle, text });
+    },
+    finish: () => api.files.finishSave({ handle }),
+    abort: async () => {
+      await api.files.abortSave({ handle }).catch(() => false);
+    },
+  };
+}
+
+export interface BackupTarget extends ChunkSink {
+  name: string;
+  finish(keep: number): Promise<{ name: string; removed: string[] }>;
+  abort(): Promise<void>;
+}
+
+export async function openBackup(api: Api): Promise<BackupTarget> {
+  const { handle, name } = await api.backups.begin();
+  return {
+    name,
+    append: async (text) => {
+      await api.files.appendChunk({ handle, text });
+    },
+    finish: async (keep) => {
+      const r = await api.backups.finish({ handle, keep });
+      return { name: r.backup.name, removed: r.removed };
+    },
+    abort: async () => {
+      await api.files.abortSave({ handle }).catch(() => false);
+    },
+  };
+}
+
+export function backupReader(api: Api): PieceReader {
+  return (name, offset) => api.backups.read({ name, offset });
+}
+
+/** `tenth-journal-2026-11-21.jsonl` */
+export function exportFileName(kind: string, ext: string, at = Date.now()): string {
+  return `tenth-${kind}-${new Date(at).toISOString().slice(0, 10)}.${ext}`;
+}
