@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../bridge';
 import { PageHeader } from '../../components/PageHeader';
 import { useUi } from '../../store/ui';
+import { DataSection } from '../data/DataSection';
 import type { AppInfo, Theme } from '../../../../shared/bridge/contract';
 
 const THEMES: { value: Theme; label: string }[] = [
@@ -41,6 +42,7 @@ export function SettingsPage() {
           ))}
         </fieldset>
       </section>
+      <DataSection />
       <section className="card" aria-labelledby="about-h">
         <h2 id="about-h">About this installation</h2>
         {info ? (
