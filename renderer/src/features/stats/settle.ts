@@ -34,7 +34,7 @@ export async function planSettle(s: SettlePlan): Promise<{ run: LaunchRun; plan:
   };
   const plan = expandRun(config, [version], runCases, providers);
   const blocking = plan.problems.filter((p) => p.kind === 'missing_provider' || p.kind === 'missing_version');
-  if (blocking.length) return { message: blocking.map((p) => p.message).join(' ') };
+  if (blocking.length) return { message: [...new Set(blocking.map((p) => p.message))].join(' ') };
   if (runCases.length < s.caseIds.length) return { message: `${s.caseIds.length - runCases.length} of the compared cases are no longer in the journal.` };
   const shifted = { ...plan, attempts: plan.attempts.map((p) => ({ ...p, repeatIndex: p.repeatIndex + s.firstRepeatIndex })) };
   const run: LaunchRun = {
