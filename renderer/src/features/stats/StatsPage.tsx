@@ -13,6 +13,7 @@ import { DriftPanel, DriftView } from './Drift';
 import { Matrix } from './Matrix';
 import { Plots } from './Plots';
 import { type StatsTab, useStatsUi } from './store';
+import { useThrottled } from './useThrottled';
 import './stats.css';
 
 const TABS: { id: StatsTab; label: string }[] = [
@@ -92,7 +93,9 @@ function Help() {
 }
 
 export function StatsPage() {
-  const count = useLiveQuery(() => getDb().attempts.count(), [], null);
+  const liveCount = useLiveQuery(() => getDb().attempts.count(), [], null);
+  // During a run the count changes with every attempt; recompute every few seconds at most.
+  const count = useThrottled(liveCount, 3000);
   const setPage = useUi((s) => s.setPage);
   const { tab, filter, byCase, set } = useStatsUi();
   const [client] = useState(() => new StatsClient());
