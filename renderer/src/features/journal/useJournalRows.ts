@@ -24,6 +24,8 @@ export interface JournalRows {
   error: string | null;
   /** All ids in order (worker path only), for next/previous in the detail. */
   ids: string[] | null;
+  /** True when row i is loaded for the current filter and sort (not left over from the previous answer). */
+  fresh(i: number): boolean;
 }
 
 export function useJournalRows(filter: JournalFilter, sort: JournalSort): JournalRows {
@@ -107,6 +109,7 @@ export function useJournalRows(filter: JournalFilter, sort: JournalSort): Journa
   );
 
   const row = useCallback((i: number) => pages.current.get(Math.floor(i / PAGE))?.[i % PAGE], []);
+  const fresh = (i: number) => lastFilterKey.current === filterKey && (count === 0 || current.current.has(Math.floor(i / PAGE)));
 
-  return { count, row, want, version, source, error, ids };
+  return { count, row, want, version, source, error, ids, fresh };
 }
