@@ -75,7 +75,7 @@ export function Plots({ client, version }: { client: StatsClient; version: numbe
       <figure className="card" aria-label="Score distribution">
         <figcaption>
           <h2>Score distribution (ECDF)</h2>
-          <p className="muted">Fraction of each model's scored attempts (graded ok + failed, failed = 0) at or below a score. The curve's height at 0.1 above zero is the share of near-worthless answers; where it crosses 0.1 is the p10 score floor.</p>
+          <p className="muted">Fraction of each model's scored attempts (graded ok + failed, failed = 0) at or below a score. Where a curve crosses 0.1 on the vertical axis is that model's p10 score floor; a curve that starts high on the left has many near-worthless answers.</p>
         </figcaption>
         <Chart data={aligned(plots.score.x, plots.score.series)} series={plots.score.series} xLabel="score" yLabel="fraction ≤ score" yRange={[0, 1]} stepped />
       </figure>
