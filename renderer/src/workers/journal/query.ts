@@ -110,12 +110,13 @@ export function sortProjections(list: Projection[], sort: JournalSort): Projecti
   return list.sort((a, b) => {
     const va = get(a);
     const vb = get(b);
-    if (va === null && vb === null) return a.id < b.id ? sign : a.id > b.id ? -sign : 0;
+    // Ties go by id (queue time) in the same direction as the sort.
+    if (va === null && vb === null) return a.id < b.id ? -sign : a.id > b.id ? sign : 0;
     if (va === null) return 1;
     if (vb === null) return -1;
     if (va < vb) return -sign;
     if (va > vb) return sign;
-    return a.id < b.id ? sign : a.id > b.id ? -sign : 0;
+    return a.id < b.id ? -sign : a.id > b.id ? sign : 0;
   });
 }
 
