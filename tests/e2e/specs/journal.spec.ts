@@ -225,3 +225,29 @@ test('change a check and re-run it over past attempts; new attempts are checked 
   await expect(j.detail().getByRole('table', { name: 'Grades' })).toContainText(/threw SyntaxError/, { timeout: 10_000 });
   expect(app.errors).toEqual([]);
 });
+
+test('a judge run journals every judge call as an attempt linked to the one it grades', async ({ page, app }) => {
+  await app.open();
+  await seed(page);
+  const j = new Journal(page);
+  await j.open();
+  await j.tab('Judges').click();
+  await page.getByLabel('Prompt to judge').selectOption({ label: 'Capitals' });
+  const form = page.getByRole('form', { name: 'Judge settings' });
+  await form.getByLabel('Rubric').fill('Names the capital city of the country.');
+  await form.getByLabel('Judge provider').selectOption({ label: 'Mock' });
+  await form.getByLabel('Judge model').fill(ALPHA);
+  await form.getByLabel('Judge repeats').fill('2');
+  await form.getByRole('button', { name: 'Judge 8 answers (16 calls)' }).click();
+  // The mock answers with words, not the JSON a judge must give: no grade, but every call counts.
+  await expect(page.getByText('Judge graded 0 attempts with 16 calls; 8 got no usable reply.')).toBeVisible({ timeout: 30_000 });
+  await j.tab('Attempts').click();
+  await j.filter('Judge calls', 'Only');
+  await j.expectCount(16);
+  await j.rows().first().click();
+  await expect(j.detail().getByText('judge call', { exact: true })).toBeVisible();
+  await expect(j.detail().getByRole('button', { name: /^grades attempt:/ })).toBeVisible();
+  await j.filter('Judge calls', 'Hide');
+  await j.expectCount(12);
+  expect(app.errors).toEqual([]);
+});
