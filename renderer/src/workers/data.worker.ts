@@ -3,8 +3,8 @@
  * against the same Dexie database as the page (IndexedDB exists in workers).
  * See ./data/protocol.ts for the conversation.
  */
-import { createDb, type TenthDb } from '../db/db';
-import { exportFromDexie, importIntoDexie, watchedSource, type ExportProgress } from './data/io';
+import type { TenthDb } from '../db/db';
+import { exportFromDexie, importIntoDexie, openDataDb, watchedSource, type ExportProgress } from './data/io';
 import { CREDIT, type DataRequest, type DataResponse, type ImportFrom, type ImportProgress } from './data/protocol';
 import { buildReportFromDexie } from './data/report';
 
@@ -38,7 +38,7 @@ async function runExport(req: Extract<DataRequest, { kind: 'export' }>): Promise
   let last: ExportProgress = { attempts: 0, total: 0, phase: 'scanning' };
   let lastPost = 0;
   try {
-    const chunks = exportFromDexie((db ??= createDb()), {
+    const chunks = exportFromDexie((db ??= openDataDb()), {
       format: req.format,
       filter: req.filter,
       app: req.app,
@@ -129,7 +129,7 @@ async function runImport(req: Extract<DataRequest, { kind: 'import' }>): Promise
         report();
       },
     });
-    const result = await importIntoDexie((db ??= createDb()), source, {
+    const result = await importIntoDexie((db ??= openDataDb()), source, {
       mode: req.mode,
       signal: job.abort.signal,
       onWritten: (n) => {
@@ -156,7 +156,7 @@ scope.onmessage = (event) => {
     case 'report': {
       const abort = new AbortController();
       jobs.set(req.id, { abort, credit: 0 });
-      buildReportFromDexie((db ??= createDb()), { ...req, signal: abort.signal })
+      buildReportFromDexie((db ??= openDataDb()), { ...req, signal: abort.signal })
         .then((r) => post({ id: req.id, kind: 'report', ...r }))
         .catch((e: unknown) => fail(req.id, e))
         .finally(() => jobs.delete(req.id));

@@ -16,16 +16,33 @@
  * the batches already written; importing the file again completes it, because
  * records merge by id.
  */
-import type { Table } from 'dexie';
+import Dexie, { type Table } from 'dexie';
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../../../../shared/domain/schemas';
 import { exportCsv, exportJsonBackup, exportJsonl, type JournalSource } from '../../../../shared/journal/export';
 import { filterForHeader, isEmptyFilter, type JournalFilter } from '../../../../shared/journal/filter';
 import { planImport, type ImportMode, type ImportReport, type ImportSource } from '../../../../shared/journal/import';
 import type { DataRecordType, RecordMap } from '../../../../shared/journal/records';
-import type { TenthDb } from '../../db/db';
+import { DB_NAME, type TenthDb } from '../../db/db';
+import { SCHEMA_VERSIONS } from '../../db/schema';
 import { attemptPages, attemptsOf, selectAttempts, type Selection } from './query';
 
 export type ExportFormat = 'jsonl' | 'csv' | 'json';
+
+/**
+ * The journal database as the data worker opens it: the app's schema, with
+ * relaxed durability. The app's own connection is strict, because a pending
+ * attempt must survive a crash; an import's batches need not (an interrupted
+ * import is completed by importing the file again, records merge by id), and a
+ * flush to disk per batch costs most of the import's time in Chromium.
+ */
+export function openDataDb(name = DB_NAME): TenthDb {
+  const db = new Dexie(name, { chromeTransactionDurability: 'relaxed' }) as TenthDb;
+  for (const v of SCHEMA_VERSIONS) {
+    const stage = db.version(v.version).stores(v.stores);
+    if (v.upgrade) stage.upgrade(v.upgrade);
+  }
+  return db;
+}
 
 export const FORMAT_EXTENSION: Record<ExportFormat, string> = { jsonl: 'jsonl', csv: 'csv', json: 'json' };
 
@@ -219,7 +236,7 @@ export async function importIntoDexie(db: TenthDb, source: ImportSource, opts: D
     },
     {
       mode: opts.mode,
-      batchSize: opts.batchSize ?? 1000,
+      batchSize: opts.batchSize ?? 2000,
       maxErrors: opts.maxErrors ?? 50,
       onBatch: async <T extends DataRecordType>(type: T, records: RecordMap[T][]) => {
         opts.signal?.throwIfAborted();
