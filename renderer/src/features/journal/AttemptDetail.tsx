@@ -145,7 +145,13 @@ export function AttemptDetail({ id }: { id: string }) {
   const f = a.failure;
 
   return (
-    <aside className="attempt-detail" aria-label="Attempt detail">
+    <aside
+      className="attempt-detail"
+      aria-label="Attempt detail"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') close(null);
+      }}
+    >
       <div className="row">
         <h2>
           Attempt <span className="mono">…{shortId(a.id)}</span>
