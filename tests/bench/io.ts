@@ -16,6 +16,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { startWebHost } from '../../electron/host/start';
 import { exportJsonl } from '../../shared/journal/export';
@@ -23,6 +25,25 @@ import { sampleJournal } from '../../shared/journal/sample';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 
 const N = Number(process.argv[2] ?? 100_000);
+const TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) of a process tree, from /proc. */
+function treeCpuSec(root: number): number {
+  let ticks = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    try {
+      const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      continue;
+    }
+    stack.push(...childPids(pid));
+  }
+  return ticks / TICKS;
+}
 
 function childPids(pid: number): number[] {
   const out: number[] = [];
@@ -81,6 +102,13 @@ async function waitForStatus(page: Page, region: string, text: RegExp, timeoutMs
   return (await status.textContent()) ?? '';
 }
 
+/** Writes the generated journal (run in a child process, so its memory is not counted). */
+async function generate(file: string, n: number): Promise<void> {
+  const parts: string[] = [];
+  for await (const c of exportJsonl(sampleJournal(n, 3), { app: { name: 'Tenth', version: 'bench' }, exportedAt: 1 })) parts.push(c);
+  await writeFile(file, parts.join(''));
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tenth-bench-io-'));
   const dataDir = join(dir, 'data');
@@ -88,10 +116,8 @@ async function main(): Promise<void> {
   try {
     // The input file: a sample journal as the exporter writes it (all statuses and failure classes).
     let t = performance.now();
-    const parts: string[] = [];
-    for await (const c of exportJsonl(sampleJournal(N, 3), { app: { name: 'Tenth', version: 'bench' }, exportedAt: 1 })) parts.push(c);
-    await writeFile(file, parts.join(''));
-    parts.length = 0;
+    const gen = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--generate', file, String(N)], { stdio: 'inherit' });
+    if (gen.status !== 0) throw new Error('generating the journal failed');
     const size = (await stat(file)).size;
     console.log(`generated ${N} attempts, ${(size / 1e6).toFixed(1)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
@@ -111,26 +137,31 @@ async function main(): Promise<void> {
       const imp = page.getByRole('region', { name: 'Import' });
       await imp.getByLabel('Journal file to import').setInputFiles(file);
       rss.start();
+      let cpu = treeCpuSec(process.pid);
       t = performance.now();
       await imp.getByRole('button', { name: 'Import', exact: true }).click();
       const imported = await waitForStatus(page, 'Import', /Imported|Nothing/, 600_000);
       const importMs = performance.now() - t;
       const importPeak = rss.stop();
+      const importCpu = treeCpuSec(process.pid) - cpu;
       if (!imported.includes(`${N.toLocaleString('en-US')} attempts`)) throw new Error(`unexpected import result: ${imported}`);
-      console.log(`import (validate all, then write; 2 passes) ${Math.round((N / importMs) * 1000)} attempts/s  (${(importMs / 1000).toFixed(1)} s, peak RSS ${importPeak.toFixed(0)} MB)`);
+      console.log(`import (validate all, then write; 2 passes) ${Math.round((N / importMs) * 1000)} attempts/s  (${(importMs / 1000).toFixed(1)} s; ${importCpu.toFixed(1)} CPU s of host + chromium = ${Math.round(N / importCpu)} attempts per CPU second; peak RSS ${importPeak.toFixed(0)} MB)`);
 
       // Export: the whole journal as JSONL, streamed to exports/ through the bridge.
       const exp = page.getByRole('region', { name: 'Export' });
       await exp.getByLabel('Format').selectOption('jsonl');
       rss.start();
+      cpu = treeCpuSec(process.pid);
       t = performance.now();
       await exp.getByRole('button', { name: 'Export journal' }).click();
       const exported = await waitForStatus(page, 'Export', /Exported/, 600_000);
       const exportMs = performance.now() - t;
       const exportPeak = rss.stop();
+      const exportCpu = treeCpuSec(process.pid) - cpu;
       const outPath = /to (\S+)$/.exec(exported.trim())?.[1] ?? '';
       const outSize = outPath ? (await stat(outPath)).size : 0;
-      console.log(`export JSONL (Dexie pages → bridge → disk)  ${Math.round((N / exportMs) * 1000)} attempts/s  (${(exportMs / 1000).toFixed(1)} s, ${(outSize / 1e6).toFixed(1)} MB, peak RSS ${exportPeak.toFixed(0)} MB)`);
+      console.log(`export JSONL (Dexie pages → bridge → disk)  ${Math.round((N / exportMs) * 1000)} attempts/s  (${(exportMs / 1000).toFixed(1)} s, ${(outSize / 1e6).toFixed(1)} MB; ${exportCpu.toFixed(1)} CPU s = ${Math.round(N / exportCpu)} attempts per CPU second; peak RSS ${exportPeak.toFixed(0)} MB)`);
+      console.log(`load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${(await import('node:os')).cpus().length} cores (wall-clock rates on a shared machine measure the neighbours too)`);
 
       // CSV for comparison (one row per attempt).
       await exp.getByLabel('Format').selectOption('csv');
@@ -152,4 +183,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[2] === '--generate') await generate(process.argv[3]!, Number(process.argv[4]));
+else await main();
