@@ -37,8 +37,11 @@ async function load() {
   const total = await db.attempts.count();
   post({ type: 'progress', loaded: 0, total, ready: false });
   let last = '';
-  const batch = 5_000;
+  // Small reads with a pause between: IndexedDB serves this window's requests in
+  // turn, so a page the user is waiting for is never queued behind a big read.
+  const batch = 1_000;
   for (;;) {
+    if (last) await new Promise((r) => setTimeout(r, 4));
     const chunk = last ? await db.attempts.where(':id').above(last).limit(batch).toArray() : await db.attempts.orderBy(':id').limit(batch).toArray();
     if (chunk.length === 0) break;
     for (const a of chunk) {
