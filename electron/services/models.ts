@@ -108,6 +108,11 @@ export function describeNetworkError(err: unknown, url: string): { message: stri
   }
 }
 
+/** Resolves after the I/O callbacks that are ready now (Node's check phase). */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string> {
   if (!body) return '';
   const reader = body.getReader();
@@ -179,6 +184,9 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     let firstTimer: ReturnType<typeof setTimeout> | null = null;
     let totalTimer: ReturnType<typeof setTimeout> | null = null;
     let firstTokenAt: number | null = null;
+    let endedAt: number | null = null;
+    /** When the chunk being decoded arrived: its tokens came then, not after our parsing. */
+    let chunkAt = 0;
     let httpStatus: number | null = null;
     let headers: Headers | null = null;
     let errorBody: string | null = null;
@@ -196,6 +204,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       headers = res.headers;
       if (!res.ok) {
         errorBody = await readCapped(res.body, MAX_ERROR_READ_BYTES);
+        endedAt = now();
       } else if (res.body) {
         const decoder = createDecoder(built.format);
         const text = new TextDecoder();
@@ -204,8 +213,8 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
           for (const ev of decoder.push(chunk)) handle(ev);
         };
         const handle = (ev: Parameters<typeof applyEvent>[1]) => {
+          if (ev.type === 'text' && firstTokenAt === null) firstTokenAt = chunkAt;
           const stored = applyEvent(state, ev);
-          if (ev.type === 'text' && firstTokenAt === null) firstTokenAt = now();
           // Any answer (text, refusal, tool call) ends the wait for a first token;
           // reasoning does not: it is not the first token.
           if ((ev.type === 'text' || ev.type === 'refusal' || ev.type === 'tool-call') && firstTimer) {
@@ -217,7 +226,12 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
         try {
           for (;;) {
             const { done, value } = await reader.read();
-            if (done) break;
+            chunkAt = now();
+            if (done) {
+              // The last byte is in: the clock stops before the tail is decoded.
+              endedAt = chunkAt;
+              break;
+            }
             take(text.decode(value, { stream: true }));
           }
         } finally {
@@ -225,8 +239,11 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
         }
         take(text.decode());
         for (const ev of decoder.end()) handle(ev);
+      } else {
+        endedAt = now();
       }
     } catch (err) {
+      endedAt = now();
       if (cause === 'cancel') transport = { kind: 'cancelled' };
       else if (cause === 'first') transport = { kind: 'first_token_timeout', timeoutMs: req.firstTokenTimeoutMs };
       else if (cause === 'total') transport = { kind: 'total_timeout', timeoutMs: req.totalTimeoutMs };
@@ -236,8 +253,13 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       if (totalTimer) clearTimeout(totalTimer);
       signal.removeEventListener('abort', onCallerAbort);
     }
-    const endedAt = now();
+    endedAt ??= now();
     flush();
+    // What follows (classifying, building and scrubbing the result, and the
+    // caller's journaling and next request) waits for the I/O already pending:
+    // other streams whose last bytes arrived in this same event-loop turn stop
+    // their clocks first, instead of reading our work as their latency.
+    await yieldToIo();
 
     const verdict = classify({
       format: built.format,
