@@ -1,14 +1,31 @@
 import { spawnSync } from 'node:child_process';
+import type * as NodeFs from 'node:fs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_RETRY_POLICY, type Attempt, type Run } from '../../shared/domain/schemas';
 import { JournalFile, readExistingJournal } from './journal-file';
 import { cliOwner, isOwnerAlive } from './owner';
 
+/** fsync through a counter and a switch, so group commit and a failing disk can be observed. */
+const fsyncCtl = vi.hoisted(() => ({ calls: 0, fail: null as Error | null }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof NodeFs>();
+  const fsync = (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+    fsyncCtl.calls++;
+    if (fsyncCtl.fail) {
+      const err = fsyncCtl.fail;
+      setImmediate(() => cb(err));
+    } else fs.fsync(fd, cb);
+  };
+  return { ...fs, default: { ...fs, fsync }, fsync };
+});
+
 let dir: string;
 beforeEach(() => {
+  fsyncCtl.calls = 0;
+  fsyncCtl.fail = null;
   dir = mkdtempSync(join(tmpdir(), 'tenth-jf-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,6 +54,46 @@ describe('JournalFile', () => {
     await f.close();
     const ids = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as Attempt).id);
     expect(ids).toEqual(Array.from({ length: 50 }, (_, i) => `a${i}`));
+  });
+
+  it('writes a pending line before writePending returns, and shares fsyncs between overlapping appends', async () => {
+    const path = join(dir, 'w.jsonl');
+    const f = await JournalFile.open(path);
+    const s = f.sink();
+    const pending = s.writePending(attempt('a0', 'pending'));
+    // Already in the file (the page cache) with no await in between: write-ahead holds even if the process dies now.
+    expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(attempt('a0', 'pending'))}\n`);
+    await pending;
+    await Promise.all(Array.from({ length: 50 }, (_, i) => f.append(attempt(`a${i + 1}`, 'ok'))));
+    // The first fsync began with the pending line; the 50 appends share at most two more.
+    expect(fsyncCtl.calls).toBeGreaterThanOrEqual(1);
+    expect(fsyncCtl.calls).toBeLessThanOrEqual(3);
+    await f.close();
+    expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(51);
+  });
+
+  it('fails the waiting appends and every later write when an fsync fails, and close reports it only once', async () => {
+    const path = join(dir, 'e.jsonl');
+    const f = await JournalFile.open(path);
+    fsyncCtl.fail = Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+    await expect(f.append(attempt('a1', 'ok'))).rejects.toThrow('EIO');
+    expect(() => f.writeNow(attempt('a2', 'pending'))).toThrow('EIO');
+    await expect(f.sink().writePending(attempt('a3', 'pending'))).rejects.toThrow('EIO');
+    await expect(f.close()).resolves.toBeUndefined();
+
+    // A failure nobody saw yet (only a pending line was written) comes out of close.
+    const g = await JournalFile.open(join(dir, 'e2.jsonl'));
+    await g.sink().writePending(attempt('b1', 'pending'));
+    await expect(g.close()).rejects.toThrow('EIO');
+  });
+
+  it('without fsync, append resolves after the write alone and nothing is synced', async () => {
+    const path = join(dir, 'n.jsonl');
+    const f = await JournalFile.open(path, { fsync: false });
+    await f.append(attempt('a1', 'ok'));
+    await f.close();
+    expect(fsyncCtl.calls).toBe(0);
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(2);
   });
 
   it('closes off a line torn by a killed writer before appending', async () => {
