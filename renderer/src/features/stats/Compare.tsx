@@ -110,7 +110,7 @@ function PairView({ pair }: { pair: PairResult }) {
                 {signed(c.score.mean)} ({signed(c.score.lower)} to {signed(c.score.upper)})
               </td>
               <td>{passTestText(c)}</td>
-              <td>
+              <td title={`${c.floor.replicates} bootstrap replicates, seed ${c.floor.seed}`}>
                 {signed(c.floor.diff, 2)} ({signed(c.floor.lower, 2)} to {signed(c.floor.upper, 2)})
               </td>
               <td>

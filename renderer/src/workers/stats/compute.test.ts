@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KNOWN_CELLS, KNOWN_DRIFT, knownJournal } from '../../../../shared/stats/known-journal';
 import { toStatsAttempt } from '../../../../shared/stats';
 import { attempt, check } from '../../../../shared/stats/testing';
-import { computeCompare, computeMatrix, computePlots, ecdfOnGrid, settlePlan, verdictSentence, type WorkerAttempt } from './compute';
+import { computeCompare, computeMatrix, computePlots, ecdfOnGrid, replicatesFor, settlePlan, verdictSentence, type WorkerAttempt } from './compute';
 import { comparePair } from '../../../../shared/stats';
 
 const known = (): WorkerAttempt[] => knownJournal().map((a) => ({ ...toStatsAttempt(a), runId: a.runId }));
@@ -119,6 +119,16 @@ describe('settlePlan', () => {
     const a = [{ ...attempt({ model: 'x', grades: [check(true, 1)] }), runId: 'r' }];
     const b = [{ ...attempt({ model: 'y', grades: [check(false, 0)] }), runId: 'r' }];
     expect(verdictSentence('x', 'y', comparePair(a, b), [])).toMatch(/^Too little data to compare x and y: 1 shared case/);
+  });
+});
+
+describe('replicatesFor', () => {
+  it('keeps 2000 for small comparisons and scales down to 200 for large ones', () => {
+    expect(replicatesFor(80)).toBe(2000);
+    expect(replicatesFor(1000)).toBe(2000);
+    expect(replicatesFor(2000)).toBe(1000);
+    expect(replicatesFor(40_000)).toBe(200);
+    expect(replicatesFor(0)).toBe(2000);
   });
 });
 

@@ -108,7 +108,7 @@ export function verdictSentence(a: string, b: string, overall: PairComparison, p
   const f = overall.floor;
   if (f.diff !== null && f.lower !== null && f.upper !== null) {
     const settled = f.lower > 0 || f.upper < 0;
-    parts.push(`Score floors (p10) ${f.a?.toFixed(2)} vs ${f.b?.toFixed(2)}; their difference ${signed(f.diff, 2)} (95% bootstrap ${signed(f.lower, 2)} to ${signed(f.upper, 2)})${settled ? '' : ' is not settled'}.`);
+    parts.push(`Score floors (p10) ${f.a?.toFixed(2)} vs ${f.b?.toFixed(2)}; their difference ${signed(f.diff, 2)} (95% bootstrap ${signed(f.lower, 2)} to ${signed(f.upper, 2)}, ${f.replicates} replicates)${settled ? '' : ' is not settled'}.`);
   }
   if (perPrompt.length > 1) {
     const count = (v: string) => perPrompt.filter((p) => p.comparison.verdict === v).length;
@@ -156,6 +156,17 @@ export function settlePlan(prompt: string, c: PairComparison, listA: readonly Wo
 }
 
 /**
+ * Bootstrap replicates for a comparison over `values` scores: 2000 (the shared
+ * default) for small comparisons, fewer as the data grows so the cost stays
+ * near 2·10⁶ copied values per comparison, never below 200. Large comparisons
+ * have narrow intervals, where fewer replicates lose little; the count is
+ * reported with each interval.
+ */
+export function replicatesFor(values: number): number {
+  return Math.max(200, Math.min(2000, Math.round(2_000_000 / Math.max(1, values))));
+}
+
+/**
  * Each pair of the chosen models over the chosen prompts: per prompt, and all
  * prompts at once with (prompt, case) as the pairing unit. Plus, per model, the
  * bottom decile of its scored attempts (failures score 0, so they come first) —
@@ -188,13 +199,13 @@ export function computeCompare(attempts: readonly WorkerAttempt[], models: reado
         const la = byModelPrompt.get(a)?.get(p) ?? [];
         const lb = byModelPrompt.get(b)?.get(p) ?? [];
         if (la.length === 0 || lb.length === 0) continue;
-        const comparison = comparePair(la, lb);
+        const comparison = comparePair(la, lb, { replicates: replicatesFor(la.length + lb.length) });
         perPrompt.push({ prompt: p, comparison, settle: settlePlan(p, comparison, la, lb) });
         // The pooled comparison pairs by (prompt, case): the same inputs for both.
         for (const x of la) allA.push({ ...x, caseId: `${p}${SEP}${x.caseId}` });
         for (const x of lb) allB.push({ ...x, caseId: `${p}${SEP}${x.caseId}` });
       }
-      const overall = comparePair(allA, allB);
+      const overall = comparePair(allA, allB, { replicates: replicatesFor(allA.length + allB.length) });
       overall.perCase = overall.perCase.map((c) => ({ ...c, caseId: c.caseId.split(SEP).join(' / ') }));
       pairs.push({ a, b, perPrompt, overall, verdict: verdictSentence(a, b, overall, perPrompt) });
     }
