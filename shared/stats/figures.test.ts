@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cellStats } from './cell';
 import { cellFigures, FIGURE_KEYS, FIGURES, formatFigure, parseThresholds, thresholdBreaches } from './figures';
 import { groupCells } from './group';
-import { KNOWN_CELLS, KNOWN_FEW, knownJournal } from './known-journal';
+import { comparePair } from './compare';
+import { KNOWN_CELLS, KNOWN_FEW, knownJournal, unsettledJournal } from './known-journal';
 import { outcome } from './testing';
 
 describe('figures', () => {
@@ -75,5 +76,17 @@ describe('thresholds', () => {
     const none = thresholdBreaches(cellStats([]), parseThresholds('score-floor=0', 'under'));
     expect(none[0].value).toBeNull();
     expect(none[0].message).toMatch(/no value/);
+  });
+});
+
+describe('unsettledJournal', () => {
+  it('is not distinguishable yet and asks for 5 more repeats per case', () => {
+    const j = unsettledJournal();
+    const c = comparePair(
+      j.attempts.filter((a) => a.model === 'model-x'),
+      j.attempts.filter((a) => a.model === 'model-y'),
+    );
+    expect(c.verdict).toBe('not-distinguishable-yet');
+    expect(c.sampleSize?.moreRepeatsPerCase).toBe(j.moreRepeatsPerCase);
   });
 });

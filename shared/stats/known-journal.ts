@@ -153,3 +153,74 @@ export function knownRunOutput(): string {
   for (const a of knownJournal()) lines.push(JSON.stringify(a));
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * Two models too close to call on 3 cases × 3 repeats of prompt `tone`, with the
+ * provider, version, cases and run that produced them — so "Run N more to
+ * settle this" has something to plan. The paired comparison says "not
+ * distinguishable yet" and asks for 5 more repeats of every case (so 5 × 3 × 2 =
+ * 30 attempts). Scores: 0.3 + shift + ((7c + 13r + offset) mod 10) / 25, shift
+ * 0.08 for model-x, 0 for model-y; a pass at ≥ 0.5.
+ */
+export function unsettledJournal() {
+  const provider = {
+    id: 'prov-local',
+    name: 'Local (nothing listening)',
+    kind: 'openai-compatible' as const,
+    baseUrl: 'http://127.0.0.1:9/v1',
+    headers: {},
+    concurrency: 2,
+    rpm: null,
+    models: [{ id: 'model-x' }, { id: 'model-y' }],
+  };
+  const version = { schema: 'tenth.promptVersion/1' as const, id: 'v-tone-1', promptId: 'tone', system: '', messages: [{ role: 'user' as const, content: 'Rewrite politely: {{text}}' }], params: {}, createdAt: KNOWN_T0 };
+  const cases = [0, 1, 2].map((c) => ({ schema: 'tenth.case/1' as const, id: `tone:c${c}`, promptId: 'tone', label: null, vars: { text: `message ${c}` }, order: c }));
+  const run = {
+    schema: 'tenth.run/1' as const,
+    id: 'run-tone',
+    name: 'Tone',
+    promptVersionIds: [version.id],
+    caseIds: cases.map((c) => c.id),
+    targets: provider.models.map((m) => ({ providerId: provider.id, model: m.id })),
+    repeats: 3,
+    concurrency: 2,
+    firstTokenTimeoutMs: 5000,
+    totalTimeoutMs: 10_000,
+    retry: { classes: [], maxRetries: 0, baseDelayMs: 0 },
+    status: 'done' as const,
+    createdAt: KNOWN_T0,
+    endedAt: KNOWN_T0 + 1,
+  };
+  const base = knownJournal()[2];
+  const attempts: Attempt[] = [];
+  let i = 0;
+  for (const model of ['model-x', 'model-y']) {
+    for (let c = 0; c < 3; c++) {
+      for (let r = 0; r < 3; r++) {
+        const shift = model === 'model-x' ? 0.08 : 0;
+        const score = Math.min(1, Math.max(0, 0.3 + shift + ((c * 7 + r * 13 + (model === 'model-x' ? 3 : 0)) % 10) / 25));
+        const queuedAt = KNOWN_T0 + (1000 + i) * 60_000;
+        attempts.push({
+          ...base,
+          id: `tone-${String(i++).padStart(3, '0')}`,
+          runId: run.id,
+          promptId: 'tone',
+          promptVersion: version.id,
+          caseId: cases[c].id,
+          repeatIndex: r,
+          providerId: provider.id,
+          model,
+          servedModel: model,
+          queuedAt,
+          startedAt: queuedAt + 5,
+          firstTokenAt: queuedAt + 205,
+          endedAt: queuedAt + 905,
+          output: `${model}: polite rewrite of message ${c} (repeat ${r})`,
+          grades: [{ source: 'check', name: 'tone', pass: score >= 0.5, score, at: queuedAt + 905 }],
+          tags: ['tone'],
+        });
+      }
+    }
+  }
+  return { provider, version, cases, run, attempts, moreRepeatsPerCase: 5 };
+}

@@ -5,42 +5,45 @@
  */
 import type { Page } from '@playwright/test';
 import type { Attempt } from '../../../shared/domain/schemas';
-import { KNOWN_CELLS, KNOWN_DRIFT, KNOWN_FEW, knownJournal } from '../../../shared/stats/known-journal';
+import { KNOWN_CELLS, KNOWN_DRIFT, KNOWN_FEW, knownJournal, unsettledJournal } from '../../../shared/stats/known-journal';
 import { test, expect } from '../fixtures/app';
 import { AppFrame } from '../pages/AppFrame';
 
-/** Writes attempts straight into the app's IndexedDB once the app has created its stores. */
-async function seed(page: Page, rows: Attempt[]) {
-  await page.evaluate(async (rows) => {
-    const open = () =>
-      new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open('tenth');
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
+/** Writes rows straight into the app's IndexedDB stores once the app has created them. */
+async function seed(page: Page, rows: Attempt[], extra: Record<string, unknown[]> = {}) {
+  await page.evaluate(
+    async ({ rows, extra }) => {
+      const open = () =>
+        new Promise<IDBDatabase>((resolve, reject) => {
+          const r = indexedDB.open('tenth');
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        });
+      let db = await open();
+      for (let i = 0; i < 100 && !db.objectStoreNames.contains('attempts'); i++) {
+        db.close();
+        await new Promise((r) => setTimeout(r, 50));
+        db = await open();
+      }
+      const stores = { ...extra, attempts: rows };
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction(Object.keys(stores), 'readwrite');
+        for (const [name, list] of Object.entries(stores)) for (const row of list) tx.objectStore(name).put(row);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
       });
-    let db = await open();
-    for (let i = 0; i < 100 && !db.objectStoreNames.contains('attempts'); i++) {
       db.close();
-      await new Promise((r) => setTimeout(r, 50));
-      db = await open();
-    }
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction('attempts', 'readwrite');
-      const store = tx.objectStore('attempts');
-      for (const a of rows) store.put(a);
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, rows);
+    },
+    { rows, extra },
+  );
 }
 
-async function openSeededStats(page: Page, open: () => Promise<void>) {
+async function openSeededStats(page: Page, open: () => Promise<void>, rows: Attempt[] = knownJournal(), extra: Record<string, unknown[]> = {}) {
   await open();
   const frame = new AppFrame(page);
   await frame.goTo('Stats');
   await expect(page.getByRole('region', { name: 'Nothing to measure yet' })).toBeVisible();
-  await seed(page, knownJournal());
+  await seed(page, rows, extra);
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: 'Stats' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Floors by prompt and model' })).toBeVisible();
@@ -137,4 +140,27 @@ test('compare, plots and the drift timeline', async ({ page, app }) => {
   await timeline.getByRole('button', { name: /served-model drift/ }).click();
   await expect(page.getByRole('complementary', { name: 'Drift details' })).toContainText(KNOWN_DRIFT.after);
   expect(app.errors).toEqual([]);
+});
+
+test('"Run N more to settle this" launches exactly the attempts the comparison asks for', async ({ page, app }) => {
+  const j = unsettledJournal();
+  await openSeededStats(page, () => app.open(), [...knownJournal(), ...j.attempts], {
+    providers: [j.provider],
+    promptVersions: [j.version],
+    cases: j.cases,
+    runs: [j.run],
+  });
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await page.getByRole('checkbox', { name: 'model-x' }).check();
+  await page.getByRole('checkbox', { name: 'model-y' }).check();
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  const pair = page.getByRole('region', { name: 'model-x vs model-y' });
+  await expect(pair.getByLabel('Verdict model-x vs model-y')).toContainText('model-x and model-y are not distinguishable yet');
+  const expected = j.moreRepeatsPerCase * j.cases.length * 2;
+  await expect(pair).toContainText(`${j.moreRepeatsPerCase} more repeats/case`);
+  await pair.getByRole('button', { name: `Run ${expected} more to settle model-x vs model-y on tone` }).click();
+  // The new run opens on the Runs page with exactly those attempts planned.
+  await expect(page.getByRole('heading', { level: 1, name: 'Settle model-x vs model-y on tone' })).toBeVisible();
+  await expect(page.getByRole('progressbar', { name: 'Attempts finished' })).toHaveAttribute('aria-valuemax', String(expected));
+  await expect(page.getByText(`${j.moreRepeatsPerCase} repeats`)).toBeVisible();
 });
