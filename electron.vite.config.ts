@@ -25,6 +25,9 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'renderer'),
     build: {
       ...rendererConfig.build,
+      // Explicit: electron-vite bundles this config, so paths computed inside
+      // renderer/vite.config.ts would resolve from the project root, not renderer/.
+      outDir: resolve(import.meta.dirname, 'out/renderer'),
       rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },
     },
   },

@@ -246,11 +246,13 @@ describe('tenth run against the mock provider', () => {
     // The client's clock starts before the request is sent and stops after the last byte
     // is read, so it reads a little longer than the server's: a few ms on loopback. The
     // median is held to that; single attempts get slack for a busy machine's scheduler.
+    // Bounds are about *where* the clock is read (queue time or a late stop would
+    // add tens to hundreds of ms), not speed: the figures are bench:runner's job.
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     for (const errs of [ttftErr, latencyErr]) {
       expect(Math.min(...errs)).toBeGreaterThanOrEqual(-1);
-      expect(median(errs)).toBeLessThan(10);
-      expect(Math.max(...errs)).toBeLessThan(50);
+      expect(median(errs)).toBeLessThan(25);
+      expect(Math.max(...errs)).toBeLessThan(250);
     }
     const journal = readFileSync(out, 'utf8');
     for (const text of [journal, c.out(), c.err()]) expect(text).not.toContain(CANARY);

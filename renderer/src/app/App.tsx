@@ -8,6 +8,8 @@ import { dispatchShortcut, registerCommands, type Command } from './commands';
 import { PageView } from './PageView';
 import { holdOwnerLock } from '../runs/owner';
 import { startMockTour } from '../features/onboarding/TryMockButton';
+import { startAutoChecks } from '../features/journal/checksRunner';
+import { AutoBackup } from '../features/data';
 import { recoverInterruptedWork } from '../runs/recovery';
 import type { Theme } from '../../../shared/bridge/contract';
 
@@ -85,6 +87,8 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    // Checks run on every attempt that finishes, whichever page is open.
+    startAutoChecks();
     // Hold this page's owner lock first, then mark what a closed page left pending.
     void holdOwnerLock()
       .then(() => recoverInterruptedWork())
@@ -153,6 +157,7 @@ export function App() {
       </main>
       <CommandPalette />
       <Toasts />
+      <AutoBackup />
     </div>
   );
 }

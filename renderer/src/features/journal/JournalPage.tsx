@@ -8,19 +8,37 @@ import { useUi } from '../../store/ui';
 import { AttemptDetail } from './AttemptDetail';
 import { BlindReview } from './BlindReview';
 import { ChecksSection } from './ChecksEditor';
-import { startAutoChecks } from './checksRunner';
 import { Compare } from './Compare';
 import { Filters } from './Filters';
 import { GradeQueue } from './GradeQueue';
 import { JournalTable } from './JournalTable';
 import { JudgePanel } from './JudgePanel';
 import { JOURNAL_TABS, TAB_LABELS, useJournalUi } from './store';
+import { ExportButton } from '../data';
+import type { JournalFilter as ViewFilter } from '../../workers/journal/query';
+import type { JournalFilter as ExportFilter } from '../../../../shared/journal/filter';
 import './journal.css';
 
-// Automatic checks must run for attempts that finish while any page is shown.
-// This module is loaded with the app frame (PageView imports it), so the hook
-// is in place from start-up; the App is the better owner of this call.
-if (typeof window !== 'undefined' && typeof Worker === 'function') startAutoChecks();
+/**
+ * The journal view's filter as an export selection. Verdict, search text and the
+ * judge-call toggle narrow the view only: an export of the selection keeps the
+ * fields the journal format can select by.
+ */
+export function exportSelection(f: ViewFilter): ExportFilter {
+  const one = <T,>(v: T | undefined) => (v === undefined ? undefined : [v]);
+  return {
+    promptIds: one(f.promptId),
+    promptVersions: one(f.promptVersion),
+    models: one(f.model),
+    providerIds: one(f.providerId),
+    runIds: one(f.runId),
+    statuses: one(f.status),
+    failureClasses: one(f.failureClass),
+    tags: one(f.tag),
+    from: f.from,
+    to: f.to,
+  };
+}
 
 export function JournalPage() {
   const count = useLiveQuery(() => getDb().attempts.count(), [], null);
@@ -31,6 +49,7 @@ export function JournalPage() {
   const selected = useJournalUi((s) => s.selected);
   const comparing = useJournalUi((s) => s.comparing);
   const compare = useJournalUi((s) => s.compare);
+  const filter = useJournalUi((s) => s.filter);
 
   useEffect(
     () =>
@@ -54,7 +73,11 @@ export function JournalPage() {
 
   return (
     <div className="journal-page">
-      <PageHeader title="Journal" subtitle="Every attempt, failures included." />
+      <PageHeader
+        title="Journal"
+        subtitle="Every attempt, failures included."
+        actions={count ? <ExportButton filter={exportSelection(filter)} label="Export this selection" /> : undefined}
+      />
       {count === 0 && tab === 'attempts' ? (
         <EmptyState
           title="No attempts yet"

@@ -13,10 +13,12 @@ import { ParamsForm } from './ParamsForm';
 import { usePromptsUi, type PromptTab } from './PromptsPage';
 import { RunLauncher } from './RunLauncher';
 import { VersionsTab } from './VersionsTab';
+import { ChecksEditor } from '../journal/ChecksEditor';
 
 const TABS: { id: PromptTab; label: string }[] = [
   { id: 'prompt', label: 'Prompt' },
   { id: 'cases', label: 'Cases' },
+  { id: 'checks', label: 'Checks' },
   { id: 'versions', label: 'Versions' },
   { id: 'run', label: 'Run' },
 ];
@@ -172,7 +174,7 @@ export function PromptWorkspace({ promptId }: { promptId: string }) {
             onClick={() => setTab(t.id)}
           >
             {t.label}
-            {t.id === 'cases' ? ` (${cases.length})` : t.id === 'versions' ? ` (${versionCount})` : ''}
+            {t.id === 'cases' ? ` (${cases.length})` : t.id === 'versions' ? ` (${versionCount})` : t.id === 'checks' ? ` (${prompt.checks.length})` : ''}
           </button>
         ))}
       </div>
@@ -221,6 +223,7 @@ export function PromptWorkspace({ promptId }: { promptId: string }) {
           </>
         )}
         {tab === 'cases' && <CasesTab promptId={promptId} cases={cases} variables={variables} />}
+        {tab === 'checks' && <ChecksEditor promptId={promptId} />}
         {tab === 'versions' && <VersionsTab promptId={promptId} />}
         {tab === 'run' && <RunLauncher prompt={prompt} cases={cases} onSaveFirst={save} />}
       </div>

@@ -9,7 +9,7 @@ import { useUi } from '../../store/ui';
 import { PromptWorkspace } from './PromptWorkspace';
 import { TryMockButton } from '../onboarding/TryMockButton';
 
-export type PromptTab = 'prompt' | 'cases' | 'versions' | 'run';
+export type PromptTab = 'prompt' | 'cases' | 'checks' | 'versions' | 'run';
 
 /** Which prompt and tab are open: kept across page switches for the session. */
 export const usePromptsUi = create<{ selectedId: string | null; tab: PromptTab; select(id: string | null): void; setTab(t: PromptTab): void }>()(
