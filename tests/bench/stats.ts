@@ -193,7 +193,7 @@ async function main() {
 
     await page.getByRole('checkbox', { name: 'Expand by case' }).check();
     const byCase = await waitReady(page, last.ready);
-    console.log(`expanded by case: compute ${byCase.computeMs.toFixed(1)} ms, ${byCase.cells} cells`);
+    console.log(`expanded by case (attempts already loaded, reused): load ${byCase.loadMs.toFixed(1)} ms, compute ${byCase.computeMs.toFixed(1)} ms, ${byCase.cells} cells`);
     if (errors.length) console.log(`page errors: ${errors.join('; ')}`);
 
     const warm = readings.slice(1);

@@ -21,6 +21,9 @@ const scope = self as unknown as {
 let db: TenthDb | null = null;
 /** The attempts of the last matrix request: compare and plots work on the same set. */
 let current: WorkerAttempt[] = [];
+/** The filter `current` was loaded for, as JSON, and how it was read. */
+let currentKey: string | null = null;
+let currentAccess = '';
 
 function measure(name: string, start: string): number {
   const m = performance.measure(name, start);
@@ -31,14 +34,23 @@ async function handle(req: StatsRequest): Promise<StatsResponse> {
   db ??= createDb();
   switch (req.kind) {
     case 'matrix': {
-      // Let the previous set go before reading the next: two of them at once is twice the heap.
-      current = [];
+      const key = JSON.stringify(req.filter);
       performance.mark('tenth:stats:load:start');
-      const [loaded, choices] = await Promise.all([loadAttempts(db, req.filter), filterChoices(db)]);
+      let access: string;
+      if (!req.reload && key === currentKey) access = `${currentAccess}, cached`;
+      else {
+        // Let the previous set go before reading the next: two of them at once is twice the heap.
+        current = [];
+        currentKey = null;
+        const loaded = await loadAttempts(db, req.filter);
+        current = loaded.attempts;
+        currentKey = key;
+        currentAccess = access = loaded.access;
+      }
+      const choices = await filterChoices(db);
       const loadMs = measure('tenth:stats:load', 'tenth:stats:load:start');
-      current = loaded.attempts;
       performance.mark('tenth:stats:compute:start');
-      const result = computeMatrix(current, req.byCase, { access: loaded.access, ...choices });
+      const result = computeMatrix(current, req.byCase, { access, ...choices });
       const computeMs = measure('tenth:stats:compute', 'tenth:stats:compute:start');
       return { id: req.id, kind: 'matrix', result, timings: { loadMs, computeMs } };
     }

@@ -108,6 +108,8 @@ test('filters use the indexes; expanding by case gives a row per case', async ({
   await expect(matrix.getByRole('rowheader')).toHaveText(['extract']);
   await page.getByRole('combobox', { name: 'Prompt version' }).selectOption('');
   await page.getByRole('checkbox', { name: 'Expand by case' }).check();
+  // Only the grouping changed: the worker reuses the attempts it holds.
+  await expect(page.getByRole('status').filter({ hasText: '(all attempts, cached)' })).toBeVisible();
   await expect(matrix.getByRole('rowheader', { name: 'c01', exact: true })).toHaveCount(2);
   await expect(matrix.getByRole('cell', { name: 'summarise / c01 × model-a', exact: true }).getByRole('note')).toHaveText('too few attempts (n = 1)');
   expect(app.errors).toEqual([]);

@@ -108,14 +108,20 @@ export function StatsPage() {
 
   useEffect(() => () => client.dispose(), [client]);
 
-  // Recompute when the filter changes or the journal grows (a run finishing attempts).
+  // Re-read the journal when the filter changes, the journal grows (a run
+  // finishing attempts) or the user asks; expanding by case alone reuses the
+  // attempts the worker already holds.
+  const readFor = useRef<unknown[]>([]);
   useEffect(() => {
     if (!count) return;
     let live = true;
     const t0 = performance.now();
+    const inputs = [filter, count, refreshTick];
+    const reload = inputs.some((v, i) => !Object.is(v, readFor.current[i]));
+    readFor.current = inputs;
     performance.mark('tenth:stats:request');
     client
-      .matrix(filter, byCase)
+      .matrix(filter, byCase, reload)
       .then((r) => {
         if (!live) return;
         setMatrix(r.result);

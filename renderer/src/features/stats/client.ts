@@ -51,8 +51,8 @@ export class StatsClient {
     });
   }
 
-  matrix(filter: StatsFilter, byCase: boolean) {
-    return this.send<'matrix'>({ kind: 'matrix', filter, byCase });
+  matrix(filter: StatsFilter, byCase: boolean, reload = true) {
+    return this.send<'matrix'>({ kind: 'matrix', filter, byCase, reload });
   }
 
   compare(models: string[], prompts: string[] | null) {

@@ -31,7 +31,7 @@ export interface MatrixCell {
 export interface MatrixResult {
   /** Attempts loaded for the filter (judge calls included). */
   attempts: number;
-  /** How the attempts were read, e.g. `index [promptId+queuedAt]` or `full scan`. */
+  /** How the attempts were read, e.g. `index [promptId+queuedAt]`, `all attempts`, or `cached` when reused. */
   access: string;
   byCase: boolean;
   rows: { key: string; prompt: string; caseId: string | null }[];
@@ -124,7 +124,8 @@ export interface PlotsResult {
 }
 
 export type StatsRequest =
-  | { id: number; kind: 'matrix'; filter: StatsFilter; byCase: boolean }
+  /** `reload: false` reuses the attempts already loaded for the same filter (e.g. only `byCase` changed). */
+  | { id: number; kind: 'matrix'; filter: StatsFilter; byCase: boolean; reload: boolean }
   | { id: number; kind: 'compare'; models: string[]; prompts: string[] | null }
   | { id: number; kind: 'plots'; models: string[] | null };
 
