@@ -7,7 +7,7 @@ import { getDb } from '../../db/db';
 import { launchRun, runControls, useLiveRuns, type LiveAttempt, type LivePhase } from '../../runs/manager';
 import { useUi } from '../../store/ui';
 import { expandRun, type RunProgress } from '../../../../shared/engine';
-import type { Attempt, Case, Run } from '../../../../shared/domain/schemas';
+import type { Attempt, Case, Provider, Run } from '../../../../shared/domain/schemas';
 import { statusTone, useRunsUi } from './RunsPage';
 
 const fromRecord = (a: Attempt): LiveAttempt => ({
@@ -189,14 +189,14 @@ export function RunView({ runId }: { runId: string }) {
       </section>
       <div className="columns" style={{ gridTemplateColumns: `repeat(${Math.max(1, columns.length)}, minmax(280px, 1fr))` }}>
         {columns.map((c) => (
-          <AttemptColumn key={c.key} title={c.model} subtitle={providers.find((p) => p.id === c.providerId)?.name ?? c.providerId} attempts={c.list} cases={cases} runId={runId} active={active} />
+          <AttemptColumn key={c.key} {...columnTitle(providers, c.providerId, c.model)} attempts={c.list} cases={cases} runId={runId} active={active} />
         ))}
       </div>
     </div>
   );
 }
 
-function AttemptColumn(props: { title: string; subtitle: string; attempts: LiveAttempt[]; cases: Map<string, Case>; runId: string; active: boolean }) {
+function AttemptColumn(props: { title: string; subtitle: string; label: string; attempts: LiveAttempt[]; cases: Map<string, Case>; runId: string; active: boolean }) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: props.attempts.length,
@@ -206,9 +206,9 @@ function AttemptColumn(props: { title: string; subtitle: string; attempts: LiveA
     getItemKey: (i) => props.attempts[i]!.id,
   });
   return (
-    <section className="attempt-column" aria-label={`Attempts of ${props.title}`}>
+    <section className="attempt-column" aria-label={`Attempts of ${props.label}`}>
       <header>
-        <strong>{props.title}</strong> <span className="muted">{props.subtitle}</span> <span className="muted">· {props.attempts.length}</span>
+        <strong title={props.label}>{props.title}</strong> <span className="muted">{props.subtitle}</span> <span className="muted">· {props.attempts.length}</span>
       </header>
       <div ref={scroller} className="column-scroll">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -224,6 +224,13 @@ function AttemptColumn(props: { title: string; subtitle: string; attempts: LiveA
       </div>
     </section>
   );
+}
+
+/** A column is named by the model's display name where the provider gives one. */
+function columnTitle(providers: Provider[], providerId: string, model: string): { title: string; subtitle: string; label: string } {
+  const provider = providers.find((p) => p.id === providerId);
+  const display = provider?.models.find((m) => m.id === model)?.displayName;
+  return { title: display ?? model, subtitle: provider?.name ?? providerId, label: model };
 }
 
 function caseLabel(cases: Map<string, Case>, id: string): string {
