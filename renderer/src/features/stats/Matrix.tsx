@@ -1,3 +1,5 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { getDb } from '../../db/db';
 import { useMemo } from 'react';
 import { FIGURE_KEYS, FIGURES, type FigureKey, formatFigure } from '../../../../shared/stats';
 import type { MatrixCell, MatrixResult } from '../../workers/stats/protocol';
@@ -64,6 +66,9 @@ function CellView({ cell, name }: { cell: MatrixCell; name: string }) {
 
 export function Matrix({ result }: { result: MatrixResult }) {
   const { sortKey, sortModel, sortDir, set } = useStatsUi();
+  // Rows are keyed by prompt id; people read prompt names (an imported journal may lack the prompt).
+  const promptNames = useLiveQuery(async () => new Map((await getDb().prompts.toArray()).map((p) => [p.id, p.name])), [], new Map<string, string>());
+  const promptName = (id: string) => promptNames.get(id) ?? id;
   const idx = useMemo(() => cellIndex(result), [result]);
   const rows = useMemo(() => sortRows(result, sortKey, sortModel, sortDir), [result, sortKey, sortModel, sortDir]);
   return (
@@ -118,11 +123,13 @@ export function Matrix({ result }: { result: MatrixResult }) {
           <tbody>
             {rows.map((row) => (
               <tr key={row.key}>
-                <th scope="row">{row.prompt}</th>
+                <th scope="row" title={row.prompt}>
+                  {promptName(row.prompt)}
+                </th>
                 {result.byCase && <th scope="row">{row.caseId ? caseLabel(row.prompt, row.caseId) : ''}</th>}
                 {result.models.map((m) => {
                   const cell = idx.get(`${row.key}\u0000${m}`);
-                  const name = `${row.prompt}${row.caseId ? ` / ${caseLabel(row.prompt, row.caseId)}` : ''} × ${m}`;
+                  const name = `${promptName(row.prompt)}${row.caseId ? ` / ${caseLabel(row.prompt, row.caseId)}` : ''} × ${m}`;
                   return (
                     <td key={m} aria-label={name} className={`stats-cell tone-${floorTone(cell)}`}>
                       {cell ? <CellView cell={cell} name={name} /> : <span className="muted">no attempts</span>}
