@@ -3,6 +3,19 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { registerCommands } from '../../app/commands';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
+import { ExportButton, ReportButton } from '../data';
+import type { JournalFilter } from '../../../../shared/journal/filter';
+
+/** The stats filter as a journal selection, for exports and reports of what is shown. */
+function selectionOf(f: StatsFilter): JournalFilter {
+  return {
+    promptIds: f.promptIds ?? undefined,
+    promptVersions: f.promptVersion ? [f.promptVersion] : undefined,
+    tags: f.tag ? [f.tag] : undefined,
+    from: f.from,
+    to: f.to,
+  };
+}
 import { getDb } from '../../db/db';
 import { useUi } from '../../store/ui';
 import { FIGURE_KEYS, FIGURES, QUALITY_LABEL, RELIABILITY_LABEL } from '../../../../shared/stats';
@@ -190,9 +203,13 @@ export function StatsPage() {
         title="Stats"
         subtitle="Floors first: the pass-rate lower bound and the p10 score lead every cell; the best result stands small beside them."
         actions={
-          <button type="button" className="secondary" onClick={() => setRefreshTick((n) => n + 1)}>
-            Recompute
-          </button>
+          <>
+            <button type="button" className="secondary" onClick={() => setRefreshTick((n) => n + 1)}>
+              Recompute
+            </button>
+            <ReportButton filter={selectionOf(filter)} title="Tenth report" />
+            <ExportButton filter={selectionOf(filter)} label="Export this selection" />
+          </>
         }
       />
       <Filters matrix={matrix} />
