@@ -3,6 +3,7 @@
  * the seed knob and the prompt, so the same seed and prompt always stream the
  * same words. One word is one token, which keeps usage counts checkable.
  */
+import { mulberry32 } from '../../shared/stats/prng';
 
 export const WORDS: readonly string[] = [
   'the', 'floor', 'matters', 'more', 'than', 'ceiling', 'model', 'answer',
@@ -24,17 +25,6 @@ export function hashString(s: string, h = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** mulberry32: a tiny PRNG good enough to pick words. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The pieces to stream, one per token: the first word capitalised, each later
