@@ -44,6 +44,15 @@ export function openDataDb(name = DB_NAME): TenthDb {
   return db;
 }
 
+/**
+ * Characters per export chunk, i.e. per bridge call: large enough that the
+ * per-call cost (a fetch, a JSON envelope, a write) is amortised, well under
+ * the bridge's MAX_CHUNK_CHARS and the browser host's body limit.
+ */
+export const DEFAULT_CHUNK_CHARS = 4 * 1024 * 1024;
+/** Attempts per Dexie read when exporting (one getAll over a primary-key range). */
+export const EXPORT_PAGE_SIZE = 5000;
+
 export const FORMAT_EXTENSION: Record<ExportFormat, string> = { jsonl: 'jsonl', csv: 'csv', json: 'json' };
 
 export interface ExportProgress {
@@ -60,8 +69,17 @@ export interface DexieExportOptions {
   app: { name: string; version: string };
   exportedAt?: number;
   pageSize?: number;
-  /** Characters per yielded chunk (default 1 MiB: each chunk is one bridge call). */
+  /** Characters per yielded chunk (default 4 Mi: each chunk is one bridge call). */
   chunkSize?: number;
+  /**
+   * Check each record against its zod schema before writing it (default false).
+   * Records read from our own Dexie were checked on the way in (import, the
+   * engine's typed writes); the allowlist writer still writes only declared
+   * fields and masks credentials, so keys stay out either way. Checking costs
+   * most of the export's CPU in a browser (zod cannot compile its parsers
+   * under the app's CSP, which forbids eval).
+   */
+  validate?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: ExportProgress) => void;
   /** Known key values that must never be written (the exporter stops if one would be). */
@@ -115,7 +133,7 @@ export async function dexieSource(
       yield a;
     }
   };
-  const attempts = counted(attemptsOf(attemptPages(db, filter, selection, { pageSize: opts.pageSize, signal: opts.signal })));
+  const attempts = counted(attemptsOf(attemptPages(db, filter, selection, { pageSize: opts.pageSize ?? EXPORT_PAGE_SIZE, signal: opts.signal })));
   if (opts.format === 'csv') return { source: { attempts }, selection, countAttempt: () => written };
   if (!filter || isEmptyFilter(filter)) {
     return {
@@ -151,7 +169,8 @@ export async function dexieSource(
 /** Text chunks of the export in the chosen format. */
 export async function* exportFromDexie(db: TenthDb, opts: DexieExportOptions): AsyncGenerator<string> {
   const { source, selection, countAttempt } = await dexieSource(db, opts);
-  const common = { app: opts.app, exportedAt: opts.exportedAt, filter: filterForHeader(opts.filter), secrets: opts.secrets, chunkSize: opts.chunkSize ?? 1024 * 1024 };
+  const size = opts.chunkSize ?? DEFAULT_CHUNK_CHARS;
+  const common = { app: opts.app, exportedAt: opts.exportedAt, filter: filterForHeader(opts.filter), secrets: opts.secrets, chunkSize: size, validate: opts.validate ?? false };
   const chunks =
     opts.format === 'csv'
       ? exportCsv(source.attempts!, { secrets: opts.secrets, bom: opts.bom, batchSize: 512 })
@@ -162,7 +181,6 @@ export async function* exportFromDexie(db: TenthDb, opts: DexieExportOptions): A
     yield* chunks;
   } else {
     // CSV batches are small; coalesce them to the chunk size like the JSON formats.
-    const size = opts.chunkSize ?? 1024 * 1024;
     let buf: string[] = [];
     let len = 0;
     for await (const c of chunks) {

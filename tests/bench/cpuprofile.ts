@@ -1,0 +1,138 @@
+/**
+ * CDP for the data worker (CPU profiles, JS heap) for `npm run bench:io -- --profile`: the page's
+ * CDP session auto-attaches to the worker (a dedicated worker is its own V8
+ * isolate, so the page's profiler never sees it) and drives its Profiler through
+ * Target.sendMessageToTarget. `summarize` folds a profile into self and total
+ * time per function, which is what the bench prints as the breakdown.
+ */
+import type { CDPSession, Page } from '@playwright/test';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+export class WorkerCdp {
+  private session!: CDPSession;
+  private workers = new Map<string, string>(); // sessionId → url
+  private nextId = 1;
+  private waiting = new Map<number, (r: unknown) => void>();
+
+  static async attach(page: Page): Promise<WorkerCdp> {
+    const p = new WorkerCdp();
+    p.session = await page.context().newCDPSession(page);
+    p.session.on('Target.attachedToTarget', (e: { sessionId: string; targetInfo: { type: string; url: string } }) => {
+      if (e.targetInfo.type !== 'worker') return;
+      p.workers.set(e.sessionId, e.targetInfo.url);
+      void p.send(e.sessionId, 'Runtime.runIfWaitingForDebugger');
+    });
+    p.session.on('Target.receivedMessageFromTarget', (e: { sessionId: string; message: string }) => {
+      const m = JSON.parse(e.message) as { id?: number; result?: unknown; error?: unknown };
+      if (m.id !== undefined) {
+        const w = p.waiting.get(m.id);
+        p.waiting.delete(m.id);
+        w?.(m.result ?? { error: m.error });
+      }
+    });
+    await p.session.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+    return p;
+  }
+
+  private send(sessionId: string, method: string, params: object = {}): Promise<unknown> {
+    const id = this.nextId++;
+    const done = new Promise<unknown>((r) => this.waiting.set(id, r));
+    void this.session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
+    return done;
+  }
+
+  /** The data worker's session (the worker whose script is the data worker). */
+  private dataWorker(): string {
+    for (const [sid, url] of this.workers) if (url.includes('data')) return sid;
+    throw new Error(`no data worker attached (workers: ${[...this.workers.values()].join(', ') || 'none'})`);
+  }
+
+  /** Resolves once the data worker exists (it is created by the first job). */
+  async ready(): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      if ([...this.workers.values()].some((u) => u.includes('data'))) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error('the data worker never started');
+  }
+
+  /** The data worker's used JS heap, MB (null before it exists). */
+  async heapMb(): Promise<number | null> {
+    if (![...this.workers.values()].some((u) => u.includes('data'))) return null;
+    const r = (await this.send(this.dataWorker(), 'Runtime.getHeapUsage')) as { usedSize: number };
+    return r.usedSize / 1024 / 1024;
+  }
+
+  async startProfile(): Promise<void> {
+    const sid = this.dataWorker();
+    await this.send(sid, 'Profiler.enable');
+    await this.send(sid, 'Profiler.setSamplingInterval', { interval: 200 });
+    await this.send(sid, 'Profiler.start');
+  }
+
+  async stopProfile(): Promise<CpuProfile> {
+    const r = (await this.send(this.dataWorker(), 'Profiler.stop')) as { profile: CpuProfile };
+    return r.profile;
+  }
+}
+
+/** Self and total milliseconds per function (`name url:line`), largest total first. */
+export function summarize(profile: CpuProfile, top = 25): { fn: string; selfMs: number; totalMs: number }[] {
+  const parent = new Map<number, number>();
+  const byId = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children ?? []) parent.set(c, n.id);
+  }
+  const label = (n: ProfileNode) => {
+    const file = n.callFrame.url.split('/').pop() ?? '';
+    return `${n.callFrame.functionName || '(anonymous)'} ${file}:${n.callFrame.lineNumber + 1}`;
+  };
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    let id: number | undefined = profile.samples[i];
+    const seen = new Set<string>();
+    let first = true;
+    while (id !== undefined) {
+      const n = byId.get(id)!;
+      const l = label(n);
+      if (first) self.set(l, (self.get(l) ?? 0) + ms);
+      first = false;
+      if (!seen.has(l)) {
+        seen.add(l);
+        total.set(l, (total.get(l) ?? 0) + ms);
+      }
+      id = parent.get(id);
+    }
+  }
+  return [...total.entries()]
+    .map(([fn, totalMs]) => ({ fn, selfMs: Math.round(self.get(fn) ?? 0), totalMs: Math.round(totalMs) }))
+    .sort((a, b) => b.totalMs - a.totalMs)
+    .slice(0, top);
+}
+
+export function topSelf(profile: CpuProfile, top = 20): { fn: string; selfMs: number }[] {
+  return summarize(profile, Number.MAX_SAFE_INTEGER)
+    .sort((a, b) => b.selfMs - a.selfMs)
+    .slice(0, top)
+    .map(({ fn, selfMs }) => ({ fn, selfMs }));
+}
