@@ -5,6 +5,7 @@
  * before the reveal; checks changed and re-run over past attempts.
  */
 import { startMock, type MockServer } from '../../mock/server';
+import { readStoreText } from '../fixtures/idb';
 import { test, expect, type Page } from '../fixtures/app';
 import { Journal } from '../pages/Journal';
 import { Workspace } from '../pages/Workspace';
@@ -119,17 +120,7 @@ test('grade five attempts with the keyboard only', async ({ page, app }) => {
 
 /** Human grades in the journal, oldest attempt first. */
 async function humanGrades(page: Page) {
-  const stored = await page.evaluate(
-    () =>
-      new Promise<string>((resolve, reject) => {
-        const open = indexedDB.open('tenth');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('attempts').objectStore('attempts').getAll();
-          req.onsuccess = () => resolve(JSON.stringify(req.result));
-        };
-      }),
-  );
+  const stored = await readStoreText(page, 'attempts');
   const rows = JSON.parse(stored) as { queuedAt: number; id: string; grades: { source: string; pass: boolean | null; score: number | null; note?: string | null; blind?: boolean; name: string }[] }[];
   return rows
     .sort((a, b) => (a.id < b.id ? -1 : 1))

@@ -5,6 +5,7 @@
  */
 import { startMock, type MockServer } from '../../mock/server';
 import { test, expect } from '../fixtures/app';
+import { readStoreText } from '../fixtures/idb';
 import { Workspace } from '../pages/Workspace';
 
 let mock: MockServer;
@@ -59,23 +60,9 @@ test('test connection discovers models and says plainly when the key is wrong', 
   await expect(nowhere.getByRole('alert')).toBeVisible();
 
   // Keys never reach the page or its storage.
-  const everything = await page.evaluate(async () => {
-    const dump: string[] = [document.documentElement.outerHTML, JSON.stringify(localStorage), JSON.stringify(sessionStorage)];
-    const db = await new Promise<IDBDatabase>((ok, fail) => {
-      const r = indexedDB.open('tenth');
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => fail(r.error);
-    });
-    for (const name of Array.from(db.objectStoreNames)) {
-      dump.push(
-        await new Promise<string>((ok) => {
-          const r = db.transaction(name).objectStore(name).getAll();
-          r.onsuccess = () => ok(JSON.stringify(r.result));
-        }),
-      );
-    }
-    return dump.join('\n');
-  });
+  const pageState = await page.evaluate(() => [document.documentElement.outerHTML, JSON.stringify(localStorage), JSON.stringify(sessionStorage)].join('\n'));
+  const stores = await Promise.all(['providers', 'prompts', 'promptVersions', 'cases', 'runs', 'attempts', 'meta'].map((name) => readStoreText(page, name)));
+  const everything = [pageState, ...stores].join('\n');
   expect(everything).not.toContain('sk-good-key-5678');
   expect(everything).not.toContain('bad-key');
   expect(app.errors).toEqual([]);

@@ -5,6 +5,7 @@
  */
 import { startMock, type MockServer } from '../../mock/server';
 import { test, expect } from '../fixtures/app';
+import { readStoreText } from '../fixtures/idb';
 import { Workspace } from '../pages/Workspace';
 
 let mock: MockServer;
@@ -76,17 +77,7 @@ test('write, version, diff, and run 2 models × 2 cases × 3 repeats with faults
   await expect(bad.getByText(/· retry$/).first()).toBeVisible();
 
   // The journal holds every attempt, and the key appears nowhere in it.
-  const stored = await page.evaluate(
-    () =>
-      new Promise<string>((resolve, reject) => {
-        const open = indexedDB.open('tenth');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('attempts').objectStore('attempts').getAll();
-          req.onsuccess = () => resolve(JSON.stringify(req.result));
-        };
-      }),
-  );
+  const stored = await readStoreText(page, 'attempts');
   const rows = JSON.parse(stored) as { status: string; retryOf: string | null }[];
   expect(rows).toHaveLength(24);
   expect(rows.filter((r) => r.retryOf).length).toBe(12);
