@@ -53,6 +53,12 @@ export const DEFAULT_CHUNK_CHARS = 4 * 1024 * 1024;
 /** Attempts per Dexie read when exporting (one getAll over a primary-key range). */
 export const EXPORT_PAGE_SIZE = 5000;
 
+/**
+ * Records per import transaction: large batches amortise each commit, and
+ * two of them (one committing, one being read) stay a few MB.
+ */
+export const IMPORT_BATCH_SIZE = 5000;
+
 export const FORMAT_EXTENSION: Record<ExportFormat, string> = { jsonl: 'jsonl', csv: 'csv', json: 'json' };
 
 export interface ExportProgress {
@@ -247,28 +253,41 @@ async function uniqueProviderNames(db: TenthDb, records: Provider[]): Promise<Pr
  */
 export async function importIntoDexie(db: TenthDb, source: ImportSource, opts: DexieImportOptions): Promise<ImportReport> {
   let written = 0;
-  return planImport(
+  // One batch commits while the next is read and validated: IndexedDB does its
+  // writing in the browser process, so the worker would otherwise sit idle for
+  // most of each commit. At most one write is in flight (memory: two batches).
+  let inFlight: Promise<void> | null = null;
+  const report = await planImport(
     source,
     {
-      existingIds: async (type, ids) => (await tableOf(db, type).where(':id').anyOf([...ids]).primaryKeys()) as string[],
+      existingIds: async (type, ids) => {
+        // The batch before may still be committing: its ids must count as existing.
+        if (inFlight) await inFlight;
+        return (await tableOf(db, type).where(':id').anyOf([...ids]).primaryKeys()) as string[];
+      },
     },
     {
       mode: opts.mode,
-      batchSize: opts.batchSize ?? 2000,
+      batchSize: opts.batchSize ?? IMPORT_BATCH_SIZE,
       maxErrors: opts.maxErrors ?? 50,
       onBatch: async <T extends DataRecordType>(type: T, records: RecordMap[T][]) => {
         opts.signal?.throwIfAborted();
+        if (inFlight) await inFlight;
         const table = tableOf(db, type);
         const rows = type === 'provider' ? await uniqueProviderNames(db, records as Provider[]) : records;
-        await db.transaction('rw', table, async () => {
-          // bulkAdd, not bulkPut: merging never overwrites a record the journal already has.
-          await table.bulkAdd(rows as { id: string }[]);
+        // bulkAdd, not bulkPut: merging never overwrites a record the journal already has.
+        const write = db.transaction('rw', table, () => table.bulkAdd(rows as { id: string }[])).then(() => {
+          written += rows.length;
+          opts.onWritten?.(written);
         });
-        written += rows.length;
-        opts.onWritten?.(written);
+        inFlight = write;
+        // Seen as handled until the next batch or the end awaits it (which rethrows).
+        write.catch(() => undefined);
       },
     },
   );
+  if (inFlight) await inFlight;
+  return report;
 }
 
 /**
