@@ -202,7 +202,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
           // Read at call time from the environment; never stored, printed or journaled.
           getKey: async (providerId) => {
             const name = suite.keyEnv[providerId];
-            return name ? (io.env[name] ?? null) : null;
+            // Trimmed: a key read from a CRLF .env file ends in \r.
+            return name ? (io.env[name]?.trim() ?? null) : null;
           },
         }).call,
       );

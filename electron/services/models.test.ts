@@ -374,3 +374,19 @@ describe('model service: detectLocal', () => {
     }
   });
 });
+
+describe('model service: keys that cannot go in a header', () => {
+  // fetch's error for a bad header quotes the value; such a key must never reach it.
+  const badKeys = ['sk-live-ABCDEF\n0123456789', 'sk-live-ABCDEF0123456789\r', 'sk live ABCDEF 0123456789', 'sk-live-é-0123456789'];
+  it.each(badKeys)('%j fails as auth with no trace of the key', async (bad) => {
+    const events: ModelCallEvent[] = [];
+    await createModelService({ getKey: async () => bad }).call(request('/v1', 'openai'), (e) => events.push(e), new AbortController().signal);
+    const done = events.find((e) => e.type === 'done') as { result: ModelCallResult };
+    expect(done.result.failure?.class).toBe('auth');
+    const text = JSON.stringify(events);
+    expect(text).not.toContain('ABCDEF');
+    const report = await createModelService({ getKey: async () => bad }).testConnection(provider('/v1', 'openai'));
+    expect(report.ok).toBe(false);
+    expect(JSON.stringify(report)).not.toContain('ABCDEF');
+  });
+});

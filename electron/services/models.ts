@@ -20,6 +20,7 @@ import {
   pickResponseHeaders,
   scrubKey,
   type TransportOutcome,
+  invalidKeyReason,
 } from '../../shared/providers';
 
 export interface LocalProbe {
@@ -148,6 +149,33 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     } catch {
       // An unreadable key store is a missing key; the provider's 401 will say so.
       key = null;
+    }
+    const keyProblem = key === null ? null : invalidKeyReason(key);
+    if (keyProblem) {
+      // Never hand such a key to fetch: its error message would quote the header, key and all.
+      const at = now();
+      emit({ type: 'started', startedAt: at });
+      emit({
+        type: 'done',
+        result: {
+          status: 'failed',
+          failure: { class: 'auth', message: `${keyProblem} Store the key again on the Providers page.`, httpStatus: null, retryAfterMs: null, body: null },
+          finishReason: null,
+          output: '',
+          outputTruncatedAt: null,
+          request: null,
+          responseMeta: null,
+          servedModel: null,
+          systemFingerprint: null,
+          usage: null,
+          startedAt: at,
+          firstTokenAt: null,
+          endedAt: at,
+          ttftMs: null,
+          latencyMs: 0,
+        },
+      });
+      return;
     }
     const built = buildRequest(req, key);
     const state = createStreamState(req.maxStoredChars);
@@ -312,6 +340,8 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     } catch {
       key = null;
     }
+    const keyProblem = key === null ? null : invalidKeyReason(key);
+    if (keyProblem) return { ok: false, message: `${keyProblem} Store the key again.`, httpStatus: null, models: [] };
     const built = listModelsRequest(provider, key);
     const base = baseUrlOf(provider);
     const report = (ok: boolean, message: string, httpStatus: number | null, models: string[] = []): ConnectionReport =>

@@ -57,3 +57,13 @@ describe('secrets', () => {
     expect(await fresh.get('b')).toBe('key-bbbbbbbb');
   });
 });
+
+describe('keys are checked when stored', () => {
+  it('refuses keys with characters that cannot be sent in a header', async () => {
+    const secrets = createSecretsService(fileSecretBackend(join(await dir(), 's.json')), {});
+    await expect(secrets.set('p', 'sk-abc\ndef-123456')).rejects.toMatchObject({ code: 'invalid_key' });
+    await expect(secrets.set('p', 'sk abc def 123456')).rejects.toMatchObject({ code: 'invalid_key' });
+    // A trailing CR or newline is trimmed, as pasted keys often carry one.
+    expect(await secrets.set('p', 'sk-abcdef-123456\r\n')).toMatchObject({ hasKey: true, last4: '3456' });
+  });
+});

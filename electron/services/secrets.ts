@@ -8,6 +8,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KeyStatus } from '../../shared/bridge/contract';
+import { invalidKeyReason } from '../../shared/providers/request';
 
 /** The part of Electron's safeStorage we use. */
 export interface SafeStorageLike {
@@ -138,7 +139,8 @@ export function createSecretsService(backend: SecretBackend, env: NodeJS.Process
     },
     async set(providerId, key) {
       const trimmed = key.trim();
-      if (!trimmed) throw Object.assign(new Error('The key is empty.'), { code: 'invalid_key' });
+      const invalid = invalidKeyReason(trimmed);
+      if (invalid) throw Object.assign(new Error(invalid), { code: 'invalid_key' });
       await mutate((all) => {
         all[providerId] = trimmed;
       });

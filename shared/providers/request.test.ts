@@ -162,3 +162,14 @@ describe('model lists', () => {
     expect(parseModelList('ollama', [1, 2])).toBeNull();
   });
 });
+
+describe('scrubKey', () => {
+  it('removes a key in raw and JSON-escaped form', async () => {
+    const { scrubKey } = await import('./request');
+    const key = 'sk-live-ABC\n123"456';
+    const value = { message: `bad header "Bearer ${key}"`, nested: [key] };
+    const out = JSON.stringify(scrubKey(value, key));
+    expect(out).not.toContain('ABC');
+    expect(out).toContain('[redacted]');
+  });
+});

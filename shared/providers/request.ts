@@ -116,8 +116,24 @@ function ollamaBody(req: ModelCallRequest, p: Params): Record<string, unknown> {
 export function scrubKey<T>(value: T, key: string | null): T {
   if (!key || key.length < 4) return value;
   const json = JSON.stringify(value);
-  if (json === undefined || !json.includes(key)) return value;
-  return JSON.parse(json.split(key).join('[redacted]')) as T;
+  if (json === undefined) return value;
+  // Inside JSON text a key with control characters or quotes appears escaped.
+  const escaped = JSON.stringify(key).slice(1, -1);
+  if (!json.includes(key) && !json.includes(escaped)) return value;
+  return JSON.parse(json.split(escaped).join('[redacted]').split(key).join('[redacted]')) as T;
+}
+
+/**
+ * Why a key can't be sent in an HTTP header, or null when it can. Keys are
+ * printable ASCII; anything else (a CR from a Windows .env file, a pasted
+ * newline) would make fetch throw an error that quotes the header, key and all.
+ */
+export function invalidKeyReason(key: string): string | null {
+  if (key.length === 0) return 'The key is empty.';
+  if (key.length > 4096) return 'The key is longer than 4096 characters.';
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x21-\x7e]/.test(key)) return 'The key contains spaces, line breaks or other characters that cannot be sent in a header.';
+  return null;
 }
 
 export function buildRequest(req: ModelCallRequest, key: string | null): BuiltRequest {
