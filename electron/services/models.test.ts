@@ -380,7 +380,7 @@ describe('model service: keys that cannot go in a header', () => {
   const badKeys = ['sk-live-ABCDEF\n0123456789', 'sk-live-ABCDEF0123456789\r', 'sk live ABCDEF 0123456789', 'sk-live-é-0123456789'];
   it.each(badKeys)('%j fails as auth with no trace of the key', async (bad) => {
     const events: ModelCallEvent[] = [];
-    await createModelService({ getKey: async () => bad }).call(request('/v1', 'openai'), (e) => events.push(e), new AbortController().signal);
+    await createModelService({ getKey: async () => bad }).call(request('/v1'), (e) => events.push(e), new AbortController().signal);
     const done = events.find((e) => e.type === 'done') as { result: ModelCallResult };
     expect(done.result.failure?.class).toBe('auth');
     const text = JSON.stringify(events);

@@ -24,6 +24,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'files:appendChunk': notUsed,
     'files:finishSave': notUsed,
     'files:abortSave': notUsed,
+    'files:downloadUrl': notUsed,
     'backups:list': notUsed,
     'backups:begin': notUsed,
     'backups:finish': notUsed,
@@ -101,5 +102,14 @@ describe('bridge', () => {
     const api = createApi(directTransport(createBridgeServer(handlers())));
     const handle = api.model.call({ ...request(), messages: [] }, () => undefined);
     await expect(handle.done).rejects.toMatchObject({ code: 'invalid_arguments' });
+  });
+
+  it('applies a cancel that arrives before its stream starts', async () => {
+    const server = createBridgeServer(handlers());
+    expect(server.cancel('early')).toBe(false);
+    const events: unknown[] = [];
+    const res = await server.stream('model:call', 'early', request('slow'), (e) => events.push(e));
+    expect(res).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(events.filter((e) => (e as { type: string }).type === 'delta').length).toBeLessThanOrEqual(1);
   });
 });

@@ -75,6 +75,10 @@ export function toErrorData(error: unknown): BridgeErrorData {
 
 export function createBridgeServer(handlers: Handlers): BridgeServer {
   const running = new Map<string, AbortController>();
+  // A cancel can arrive before its stream has started (the HTTP transport sends
+  // them on separate requests); it is kept for a while and applied on arrival.
+  const cancelledEarly = new Map<string, number>();
+  const EARLY_CANCEL_MS = 60_000;
 
   const server: BridgeServer = {
     async invoke(channel, rawArgs) {
@@ -105,6 +109,7 @@ export function createBridgeServer(handlers: Handlers): BridgeServer {
       if (!parsed.success) return invalid(formatZod(parsed.error));
       const controller = new AbortController();
       running.set(requestId, controller);
+      if (cancelledEarly.delete(requestId)) controller.abort();
       try {
         const handler = handlers[channel] as (
           a: unknown,
@@ -122,7 +127,12 @@ export function createBridgeServer(handlers: Handlers): BridgeServer {
 
     cancel(requestId) {
       const controller = running.get(requestId);
-      if (!controller) return false;
+      if (!controller) {
+        const now = Date.now();
+        for (const [id, at] of cancelledEarly) if (now - at > EARLY_CANCEL_MS) cancelledEarly.delete(id);
+        if (cancelledEarly.size < 10_000) cancelledEarly.set(requestId, now);
+        return false;
+      }
       controller.abort();
       return true;
     },

@@ -131,7 +131,6 @@ export function scrubKey<T>(value: T, key: string | null): T {
 export function invalidKeyReason(key: string): string | null {
   if (key.length === 0) return 'The key is empty.';
   if (key.length > 4096) return 'The key is longer than 4096 characters.';
-  // eslint-disable-next-line no-control-regex
   if (/[^\x21-\x7e]/.test(key)) return 'The key contains spaces, line breaks or other characters that cannot be sent in a header.';
   return null;
 }

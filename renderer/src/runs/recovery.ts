@@ -12,9 +12,22 @@ export async function recoverInterruptedWork(db: TenthDb = getDb()): Promise<{ a
   const interrupted = recoverInterrupted(pending, (o) => alive.has(o), Date.now());
   const openRuns = (await db.runs.toArray()).filter((r) => r.status === 'running' || r.status === 'paused');
   const deadRuns = openRuns.filter((r) => !r.owner || !alive.has(r.owner));
+  let attempts = 0;
+  let runs = 0;
   await db.transaction('rw', db.attempts, db.runs, async () => {
-    if (interrupted.length) await db.attempts.bulkPut(interrupted);
-    for (const r of deadRuns) await db.runs.put({ ...r, status: 'interrupted', endedAt: r.endedAt ?? Date.now() });
+    // Re-read inside the transaction: a record finished since the scan above
+    // (by a tab that opened meanwhile) must not be overwritten.
+    const current = await db.attempts.bulkGet(interrupted.map((a) => a.id));
+    const still = interrupted.filter((a, i) => current[i]?.status === 'pending' && current[i]?.owner === a.owner);
+    if (still.length) await db.attempts.bulkPut(still);
+    attempts = still.length;
+    for (const r of deadRuns) {
+      const now = await db.runs.get(r.id);
+      if (now && (now.status === 'running' || now.status === 'paused') && now.owner === r.owner) {
+        await db.runs.put({ ...now, status: 'interrupted', endedAt: now.endedAt ?? Date.now() });
+        runs++;
+      }
+    }
   });
-  return { attempts: interrupted.length, runs: deadRuns.length };
+  return { attempts, runs };
 }

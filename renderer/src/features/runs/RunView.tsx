@@ -83,7 +83,9 @@ export function RunView({ runId }: { runId: string }) {
     return [...by.entries()].map(([key, list]) => ({ key, providerId: list[0]!.providerId, model: list[0]!.model, list }));
   }, [attempts]);
 
-  const interrupted = attempts.filter((a) => a.phase === 'interrupted');
+  // A judge run is re-run through its judge panel, not by re-planning its prompt.
+  const isJudgeRun = attempts.some((a) => a.attempt?.judgeOf);
+  const interrupted = isJudgeRun ? [] : attempts.filter((a) => a.phase === 'interrupted');
 
   const rerunInterrupted = async () => {
     if (!run) return;
