@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createServices } from '../services/index';
 import { createModelService } from '../services/models';
-import { safeStorageSecretBackend } from '../services/secrets';
+import { fileSecretBackend, safeStorageSecretBackend } from '../services/secrets';
 import { registerBridgeIpc } from './ipc';
 import { resolveAppFile, responseHeaders } from './protocol';
 import { APP_ORIGIN, APP_SCHEME, guardContents, mainWindowOptions, setDevRendererOrigin } from './window';
@@ -50,11 +50,20 @@ protocol.handle(APP_SCHEME, async (request) => {
 session.defaultSession.setPermissionRequestHandler((_wc, _p, cb) => cb(false));
 
 const dataDir = app.getPath('userData');
+function keychainUsable(): boolean {
+  if (!safeStorage.isEncryptionAvailable()) return false;
+  const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os';
+  return backend !== 'basic_text' && backend !== 'unknown';
+}
 const services = createServices({
   host: 'electron',
   dataDir,
   version: app.getVersion(),
-  secretBackend: safeStorageSecretBackend(join(dataDir, 'secrets.bin.json'), safeStorage),
+  secretBackend: keychainUsable()
+    ? safeStorageSecretBackend(join(dataDir, 'secrets.bin.json'), safeStorage)
+    : // No OS keychain (e.g. Linux without a keyring: Electron would fall back to a
+      // hard-coded password). Say so honestly: a 0600 file, as the browser host does.
+      fileSecretBackend(join(dataDir, 'secrets.json')),
   chooseSavePath: async (suggestedName) => {
     const result = await dialog.showSaveDialog({ defaultPath: suggestedName });
     return result.canceled || !result.filePath ? null : result.filePath;

@@ -20,7 +20,8 @@ interface IpcEvent {
     id: number;
     send(channel: string, payload: unknown): void;
     isDestroyed(): boolean;
-    once?(event: 'destroyed', listener: () => void): unknown;
+    on?(event: 'destroyed' | 'render-process-gone' | 'did-start-navigation', listener: (...args: never[]) => void): unknown;
+    off?(event: 'destroyed' | 'render-process-gone' | 'did-start-navigation', listener: (...args: never[]) => void): unknown;
   };
 }
 export interface IpcMainLike {
@@ -43,11 +44,24 @@ export function registerBridgeIpc(ipcMain: IpcMainLike, server: BridgeServer, al
       if (!isTrustedSender(event, allowed)) return untrusted;
       const sender = event.sender;
       const id = String(requestId);
-      // A window closed or reloaded mid-stream cancels what it was streaming.
-      sender.once?.('destroyed', () => server.cancel(id));
-      return server.stream(channel, id, args, (payload) => {
-        if (!sender.isDestroyed()) sender.send(STREAM_EVENT_CHANNEL, { requestId: id, event: payload });
-      });
+      // A window closed, reloaded or crashed mid-stream cancels what it was
+      // streaming: nobody is left to journal the result, so don't pay for it.
+      const stop = () => server.cancel(id);
+      const onNavigate = (details: { isMainFrame?: boolean; isSameDocument?: boolean }) => {
+        if (details?.isMainFrame && !details.isSameDocument) stop();
+      };
+      sender.on?.('destroyed', stop);
+      sender.on?.('render-process-gone', stop);
+      sender.on?.('did-start-navigation', onNavigate as never);
+      return server
+        .stream(channel, id, args, (payload) => {
+          if (!sender.isDestroyed()) sender.send(STREAM_EVENT_CHANNEL, { requestId: id, event: payload });
+        })
+        .finally(() => {
+          sender.off?.('destroyed', stop);
+          sender.off?.('render-process-gone', stop);
+          sender.off?.('did-start-navigation', onNavigate as never);
+        });
     });
   }
 }

@@ -5,6 +5,7 @@
 import { ulid } from 'ulid';
 import { Provider, type Model, type ProviderKind } from '../../../../shared/domain/schemas';
 import { getDb, type TenthDb } from '../db';
+import { isSensitiveName } from '../../../../shared/journal/writer';
 
 export interface ProviderDraft {
   id?: string;
@@ -52,7 +53,9 @@ export function parseHeaderLines(text: string): Record<string, string> {
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new Error(`Line ${i + 1}: expected “Header-Name: value”.`);
-    if (/^(authorization|x-api-key|x-goog-api-key)$/i.test(name)) {
+    // Any credential-like header (the same rule the CLI and the exporter use):
+    // headers are stored with the provider, in the journal database.
+    if (isSensitiveName(name)) {
       throw new Error(`Line ${i + 1}: put the key in the API key field, not in a header, so it stays out of the journal.`);
     }
     headers[name] = line.slice(colon + 1).trim();
