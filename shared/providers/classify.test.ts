@@ -149,3 +149,12 @@ describe('classify: Anthropic content filtering', () => {
     expect(ok('anthropic', body).failure?.class).toBe('content_filter');
   });
 });
+
+describe('classify: a Gemini stream cut off mid-answer', () => {
+  it('is network, not ok, when text came but no finishReason', () => {
+    const chunk = (text: string, finish?: string) =>
+      `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(finish ? { finishReason: finish } : {}) }], modelVersion: 'gemini-x' })}\r\n\r\n`;
+    expect(ok('gemini', chunk('The capital') + chunk(' of France')).failure?.class).toBe('network');
+    expect(ok('gemini', chunk('The capital') + chunk(' is Paris.', 'STOP')).status).toBe('ok');
+  });
+});

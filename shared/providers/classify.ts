@@ -217,7 +217,10 @@ export function classify(input: ClassifyInput): Classification {
     const m = state.malformed[0];
     return failed(failure('malformed', `${HTTP_WORDS.malformed}: ${m.message}`, { httpStatus, body: cap(m.raw) }));
   }
-  if (!state.ended && requiresEnd(input.format)) {
+  // Gemini may end a stream without a marker, but an answer cut off mid-text (a
+  // proxy timeout, a dropped connection closed cleanly) has no finishReason either.
+  const cutOff = input.format === 'gemini' && !state.ended && finishReason === null && state.textChars > 0;
+  if ((!state.ended && requiresEnd(input.format)) || cutOff) {
     return failed(failure('network', 'The stream ended before the provider finished it.', { httpStatus }));
   }
   if (state.refusal || finishReason === 'refusal') {
