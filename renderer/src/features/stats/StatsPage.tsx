@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { registerCommands } from '../../app/commands';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
+import { onAttemptsChanged } from '../../db/repo/attempts';
 import { ExportButton, ReportButton } from '../data';
 import type { JournalFilter } from '../../../../shared/journal/filter';
 
@@ -109,6 +110,11 @@ export function StatsPage() {
   const liveCount = useLiveQuery(() => getDb().attempts.count(), [], null);
   // During a run the count changes with every attempt; recompute every few seconds at most.
   const count = useThrottled(liveCount, 3000);
+  // The count alone misses attempts finishing (pending → ok) and new grades
+  // (automatic checks, a person grading): those come through the change feed.
+  const [changeEpoch, setChangeEpoch] = useState(0);
+  useEffect(() => onAttemptsChanged(() => setChangeEpoch((n) => n + 1)), []);
+  const changes = useThrottled(changeEpoch, 3000);
   const setPage = useUi((s) => s.setPage);
   const { tab, filter, byCase, set } = useStatsUi();
   const [client] = useState(() => new StatsClient());
@@ -129,7 +135,7 @@ export function StatsPage() {
     if (!count) return;
     let live = true;
     const t0 = performance.now();
-    const inputs = [filter, count, refreshTick];
+    const inputs = [filter, count, changes, refreshTick];
     const reload = inputs.some((v, i) => !Object.is(v, readFor.current[i]));
     readFor.current = inputs;
     performance.mark('tenth:stats:request');
@@ -146,7 +152,7 @@ export function StatsPage() {
     return () => {
       live = false;
     };
-  }, [client, filter, byCase, count, refreshTick]);
+  }, [client, filter, byCase, count, changes, refreshTick]);
 
   // Once the matrix is on screen: a mark and attributes the benchmark and tests read.
   useLayoutEffect(() => {
