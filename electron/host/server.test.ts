@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApi } from '../../shared/bridge/client';
 import { createBridgeServer, type Handlers } from '../../shared/bridge/server';
 import { httpTransport } from '../../shared/bridge/http';
-import { startBrowserHost, type BrowserHost } from './server';
+import { createDownloadTickets } from '../services/backups';
+import { startBrowserHost, type BrowserHost, type BrowserHostOptions } from './server';
 
 let host: BrowserHost | null = null;
 afterEach(async () => {
@@ -14,7 +15,7 @@ afterEach(async () => {
   host = null;
 });
 
-async function start() {
+async function start(downloads?: BrowserHostOptions['downloads']) {
   const dir = await mkdtemp(join(tmpdir(), 'tenth-host-'));
   await mkdir(join(dir, 'assets'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Tenth</title>');
@@ -31,7 +32,7 @@ async function start() {
     },
   };
   const server = createBridgeServer(handlers as Handlers);
-  host = await startBrowserHost({ server, rendererDir: dir, maxBodyBytes: 1024 });
+  host = await startBrowserHost({ server, rendererDir: dir, maxBodyBytes: 1024, downloads });
   return { host, server };
 }
 
@@ -144,5 +145,46 @@ describe('browser host', () => {
     await expect.poll(() => server.active()).toBe(0);
     const ends = await rest;
     expect(ends.every((e) => e.status === 'rejected')).toBe(true);
+  });
+
+  it('serves a download once, as an attachment streamed from the exports folder, and never after it expired', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tenth-dl-'));
+    const exportsDir = join(root, 'exports');
+    await mkdir(exportsDir);
+    const big = 'x'.repeat(1024 * 1024) + '\n';
+    await writeFile(join(exportsDir, 'tenth-journal é.jsonl'), big);
+    await writeFile(join(root, 'secrets.json'), '{"k":"v"}');
+    let clock = 0;
+    const tickets = createDownloadTickets({ exportsDir, ttlMs: 60_000, now: () => clock });
+    const { host } = await start(tickets);
+    const h = { host: `127.0.0.1:${host.port}` };
+
+    const t = await tickets.issue(join(exportsDir, 'tenth-journal é.jsonl'));
+    const first = await raw(host.port, t.url, h);
+    expect(first.status).toBe(200);
+    expect(first.body).toBe(big);
+    expect(first.headers['content-disposition']).toBe(`attachment; filename="tenth-journal _.jsonl"; filename*=UTF-8''${encodeURIComponent('tenth-journal é.jsonl')}`);
+    expect(first.headers['content-length']).toBe(String(big.length));
+    expect(first.headers['cache-control']).toBe('no-store');
+    // Once only.
+    expect((await raw(host.port, t.url, h)).status).toBe(404);
+    // Expired.
+    const late = await tickets.issue(join(exportsDir, 'tenth-journal é.jsonl'));
+    clock += 60_001;
+    expect((await raw(host.port, late.url, h)).status).toBe(404);
+    // Made up, or trying to walk out of the folder.
+    expect((await raw(host.port, '/download/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', h)).status).toBe(404);
+    expect((await raw(host.port, '/download/..%2f..%2fsecrets.json', h)).status).toBe(404);
+    expect((await raw(host.port, '/download/../secrets.json', h)).status).not.toBe(200);
+    await expect(tickets.issue(join(exportsDir, '..', 'secrets.json'))).rejects.toMatchObject({ code: 'not_downloadable' });
+    // The same Host check as every request; no download route without tickets.
+    const again = await tickets.issue(join(exportsDir, 'tenth-journal é.jsonl'));
+    expect((await raw(host.port, again.url, { host: 'attacker.test' })).status).toBe(403);
+    expect((await raw(host.port, again.url, h)).status).toBe(200);
+  });
+
+  it('answers 404 on /download/ when the host has no tickets', async () => {
+    const { host } = await start();
+    expect((await raw(host.port, '/download/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', { host: `127.0.0.1:${host.port}` })).status).toBe(404);
   });
 });

@@ -25,6 +25,11 @@ export interface BrowserHostOptions {
   token?: string;
   /** Bridge request bodies larger than this are refused (413). */
   maxBodyBytes?: number;
+  /**
+   * Redeems a one-time download ticket (`GET /download/<ticket>`): the file to
+   * stream, or null. Without it the route answers 404.
+   */
+  downloads?: { redeem(ticket: string): Promise<{ path: string; name: string; size: number } | null> };
 }
 
 export interface BrowserHost {
@@ -49,6 +54,14 @@ const MIME: Record<string, string> = {
   '.woff': 'font/woff',
   '.woff2': 'font/woff2',
   '.map': 'application/json; charset=utf-8',
+};
+
+const DOWNLOAD_MIME: Record<string, string> = {
+  '.jsonl': 'application/x-ndjson; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
 };
 
 const SECURITY_HEADERS = {
@@ -128,6 +141,29 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     createReadStream(file).pipe(res);
   }
 
+  /**
+   * `GET /download/<ticket>`: a finished export as an attachment, streamed from
+   * disk (constant memory whatever its size). No bearer token: a download
+   * started by a link cannot send one, so the single-use, short-lived ticket is
+   * the credential; Host and Origin are checked as for every request.
+   */
+  async function serveDownload(req: IncomingMessage, res: ServerResponse, ticket: string): Promise<void> {
+    if (req.method !== 'GET') return deny(res, 405, 'Use GET', 'method');
+    const file = /^[A-Za-z0-9_-]{16,100}$/.test(ticket) && opts.downloads ? await opts.downloads.redeem(ticket) : null;
+    if (!file) return deny(res, 404, 'Unknown, used or expired download', 'not_found');
+    const ascii = file.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': DOWNLOAD_MIME[extname(file.name)] ?? 'application/octet-stream',
+      'content-length': file.size,
+      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+      'cache-control': 'no-store',
+    });
+    const stream = createReadStream(file.path);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
+
   /** One long-lived NDJSON response per page, carrying the events of all its streams. */
   interface EventChannel {
     res: ServerResponse;
@@ -200,7 +236,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin)) return deny(res, 403, 'Origin not allowed', 'bad_origin');
     const url = new URL(req.url ?? '/', `http://${host}`);
-    const work = url.pathname.startsWith('/api/') ? handleApi(req, res, url) : serveStatic(req, res, url.pathname);
+    const work = url.pathname.startsWith('/api/')
+      ? handleApi(req, res, url)
+      : url.pathname.startsWith('/download/')
+        ? serveDownload(req, res, url.pathname.slice('/download/'.length))
+        : serveStatic(req, res, url.pathname);
     work.catch((error: unknown) => {
       if (!res.headersSent) deny(res, 500, (error as Error).message, 'internal');
       else res.destroy();

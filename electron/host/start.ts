@@ -42,6 +42,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<BrowserHost & 
     rendererDir: opts.rendererDir ?? join(repoRoot, 'out/renderer'),
     port: opts.port,
     token: opts.token,
+    downloads: services.downloads,
   });
   return { ...host, services };
 }

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApi, directTransport } from '../../shared/bridge/client';
-import { backupName, backupTime, createChunkedFiles } from './backups';
+import { backupName, backupTime, createChunkedFiles, createDownloadTickets } from './backups';
 import { exportsDirChooser } from './files';
 import { createServices } from './index';
 import { memorySecretBackend } from './secrets';
@@ -130,5 +130,35 @@ describe('backups', () => {
     const saved = await api.files.finishSave({ handle: e.handle! });
     expect(await readFile(saved.path, 'utf8')).toBe('x,y\r\n');
     await expect(api.files.finishSave({ handle: e.handle! })).rejects.toMatchObject({ code: 'unknown_handle' });
+  });
+});
+
+describe('download tickets', () => {
+  it('a ticket is for one finished export, once, within its lifetime; nothing outside exports/ gets one', async () => {
+    const root = await dir();
+    const exportsDir = join(root, 'exports');
+    await mkdir(exportsDir);
+    await writeFile(join(exportsDir, 'a.jsonl'), 'x\n');
+    await writeFile(join(exportsDir, 'b.jsonl.partial'), 'half');
+    await writeFile(join(root, 'secrets.json'), '{}');
+    await symlink(join(root, 'secrets.json'), join(exportsDir, 'link.json'));
+    let clock = 1_000;
+    const tickets = createDownloadTickets({ exportsDir, ttlMs: 60_000, now: () => clock });
+
+    const t = await tickets.issue(join(exportsDir, 'a.jsonl'));
+    expect(t.url).toBe(`/download/${t.ticket}`);
+    expect(t.ticket.length).toBeGreaterThanOrEqual(32);
+    expect(t.expiresAt).toBe(61_000);
+    expect(await tickets.redeem(t.ticket)).toMatchObject({ name: 'a.jsonl', size: 2 });
+    expect(await tickets.redeem(t.ticket)).toBeNull();
+
+    const late = await tickets.issue(join(exportsDir, 'a.jsonl'));
+    clock += 60_000;
+    expect(await tickets.redeem(late.ticket)).toBeNull();
+    expect(await tickets.redeem('made-up-ticket-made-up-ticket')).toBeNull();
+
+    for (const bad of [join(root, 'secrets.json'), join(exportsDir, '..', 'secrets.json'), join(exportsDir, 'link.json'), join(exportsDir, 'b.jsonl.partial'), exportsDir, join(exportsDir, 'nope.csv')]) {
+      await expect(tickets.issue(bad)).rejects.toMatchObject({ code: 'not_downloadable' });
+    }
   });
 });

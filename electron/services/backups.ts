@@ -12,8 +12,8 @@
  * (the journal JSONL export); finishing one deletes all but the newest `keep`.
  */
 import { randomBytes } from 'node:crypto';
-import { open, mkdir, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, mkdir, readdir, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, join, sep } from 'node:path';
 import type { ChooseSavePath } from './files';
 import { safeFileName } from './files';
 
@@ -138,13 +138,13 @@ export function createChunkedFiles(opts: ChunkedFilesOptions) {
       return { handle: await begin(path, 'export'), path };
     },
 
-    /** Appends text (UTF-8) to an open export or backup. */
+    /** Appends text (UTF-8) to an open export or backup, through the file's one descriptor. */
     async append(handle: string, text: string): Promise<{ bytes: number }> {
       const f = get(handle);
       const next = f.queue.then(async () => {
-        const buf = Buffer.from(text, 'utf8');
-        await f.fh.write(buf);
-        f.bytes += buf.length;
+        // write(string) encodes straight into the write: no intermediate Buffer copy.
+        const { bytesWritten } = await f.fh.write(text, null, 'utf8');
+        f.bytes += bytesWritten;
       });
       f.queue = next;
       await next;
@@ -228,3 +228,73 @@ export function createChunkedFiles(opts: ChunkedFilesOptions) {
 }
 
 export type ChunkedFiles = ReturnType<typeof createChunkedFiles>;
+
+/**
+ * One-time download tickets for the browser host: a finished export in the
+ * data folder's exports/ becomes `/download/<ticket>`, which the host serves
+ * once (streamed from disk, as an attachment) within `ttlMs`. The ticket is the
+ * only credential in the URL (a download started by a link cannot carry the
+ * bridge token in a header), so it is random, single-use and short-lived, and
+ * only files inside `exportsDir` (symlinks resolved) can get one.
+ */
+export interface DownloadTicketsOptions {
+  /** `<dataDir>/exports` */
+  exportsDir: string;
+  /** Default 60 s. */
+  ttlMs?: number;
+  now?: () => number;
+  /** Unredeemed tickets kept at once (oldest dropped first). */
+  maxTickets?: number;
+}
+
+export interface DownloadFile {
+  /** Absolute, resolved path inside exportsDir. */
+  path: string;
+  /** The file name offered to the browser. */
+  name: string;
+  size: number;
+}
+
+export function createDownloadTickets(opts: DownloadTicketsOptions) {
+  const ttl = opts.ttlMs ?? 60_000;
+  const now = opts.now ?? Date.now;
+  const max = opts.maxTickets ?? 32;
+  const tickets = new Map<string, { path: string; expiresAt: number }>();
+
+  /** The resolved path when it is a regular, finished file inside exportsDir; else null. */
+  async function inside(path: string): Promise<DownloadFile | null> {
+    const dir = await realpath(opts.exportsDir).catch(() => null);
+    const real = await realpath(path).catch(() => null);
+    if (!dir || !real || !real.startsWith(dir + sep) || real.endsWith('.partial')) return null;
+    const info = await stat(real).catch(() => null);
+    if (!info?.isFile()) return null;
+    return { path: real, name: basename(real), size: info.size };
+  }
+
+  return {
+    ttlMs: ttl,
+    /** A ticket for `path`; refused unless it is a finished file inside exportsDir. */
+    async issue(path: string): Promise<{ ticket: string; url: string; expiresAt: number }> {
+      const file = await inside(path);
+      if (!file) throw new ChunkedFileError('Only a finished export in the exports folder can be downloaded', 'not_downloadable');
+      for (const [t, v] of tickets) if (v.expiresAt <= now()) tickets.delete(t);
+      while (tickets.size >= max) tickets.delete(tickets.keys().next().value!);
+      const ticket = randomBytes(24).toString('base64url');
+      const expiresAt = now() + ttl;
+      tickets.set(ticket, { path: file.path, expiresAt });
+      return { ticket, url: `/download/${ticket}`, expiresAt };
+    },
+    /** Uses up a ticket: the file to send, or null (unknown, used, expired, or the file moved out). */
+    async redeem(ticket: string): Promise<DownloadFile | null> {
+      const entry = tickets.get(ticket);
+      if (!entry) return null;
+      tickets.delete(ticket);
+      if (entry.expiresAt <= now()) return null;
+      // Checked again: the file may have been replaced (by a symlink, say) since the ticket was issued.
+      return inside(entry.path);
+    },
+    pending: () => tickets.size,
+  };
+}
+
+export type DownloadTickets = ReturnType<typeof createDownloadTickets>;

@@ -9,7 +9,7 @@ import type { AppInfo, ConnectionReport, HostKind, LocalServer } from '../../sha
 import { createBridgeServer, type BridgeServer, type Handlers } from '../../shared/bridge/server';
 import type { ModelCallEvent, ModelCallRequest } from '../../shared/domain/model-call';
 import type { Provider } from '../../shared/domain/schemas';
-import { createChunkedFiles } from './backups';
+import { createChunkedFiles, createDownloadTickets, type DownloadTickets } from './backups';
 import { createFilesService, type ChooseSavePath } from './files';
 import { createSecretsService, type SecretBackend, type SecretsService } from './secrets';
 import { createSettingsService } from './settings';
@@ -37,6 +37,8 @@ export interface Services {
   server: BridgeServer;
   handlers: Handlers;
   secrets: SecretsService;
+  /** One-time download tickets for exports (the browser host serves `/download/<ticket>`). */
+  downloads: DownloadTickets;
 }
 
 export function createServices(opts: ServiceOptions): Services {
@@ -45,6 +47,8 @@ export function createServices(opts: ServiceOptions): Services {
   const files = createFilesService(opts.chooseSavePath);
   const models = opts.models(secrets);
   const chunked = createChunkedFiles({ chooseSavePath: opts.chooseSavePath, backupsDir: join(opts.dataDir, 'backups') });
+  // Where the browser host's exports land (exportsDirChooser in host/start.ts): only files there get a ticket.
+  const downloads = createDownloadTickets({ exportsDir: join(opts.dataDir, 'exports') });
 
   const info: AppInfo = {
     name: 'Tenth',
@@ -71,6 +75,12 @@ export function createServices(opts: ServiceOptions): Services {
     'files:appendChunk': ({ handle, text }) => chunked.append(handle, text),
     'files:finishSave': ({ handle }) => chunked.finishSave(handle),
     'files:abortSave': ({ handle }) => chunked.abort(handle),
+    'files:downloadUrl': async ({ path }) => {
+      // Electron's save dialog already put the file where the user wanted it.
+      if (opts.host === 'electron') return { url: null, expiresAt: null };
+      const { url, expiresAt } = await downloads.issue(path);
+      return { url, expiresAt };
+    },
     'backups:list': () => chunked.listBackups(),
     'backups:begin': () => chunked.beginBackup(),
     'backups:finish': ({ handle, keep }) => chunked.finishBackup(handle, keep),
@@ -79,5 +89,5 @@ export function createServices(opts: ServiceOptions): Services {
     'stream:cancel': () => false,
     'model:call': (req, emit, signal) => models.call(req, emit, signal),
   };
-  return { server: createBridgeServer(handlers), handlers, secrets };
+  return { server: createBridgeServer(handlers), handlers, secrets, downloads };
 }

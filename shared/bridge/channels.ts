@@ -19,6 +19,7 @@ export const CALL_CHANNELS = [
   'files:appendChunk',
   'files:finishSave',
   'files:abortSave',
+  'files:downloadUrl',
   'backups:list',
   'backups:begin',
   'backups:finish',

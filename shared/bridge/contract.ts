@@ -128,6 +128,16 @@ export const calls = {
   },
   'files:finishSave': { args: z.object({ handle: FileHandleId }).strict(), result: z.object({ path: z.string(), bytes: z.number() }) },
   'files:abortSave': { args: z.object({ handle: FileHandleId }).strict(), result: z.boolean() },
+  /**
+   * The browser host's download of a finished export: a one-time URL
+   * (`/download/<ticket>`, valid for about a minute) that serves the file as an
+   * attachment. Only files in the data folder's exports/ qualify. `url` is null
+   * where there is nothing to download (Electron: the save dialog placed it).
+   */
+  'files:downloadUrl': {
+    args: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    result: z.object({ url: z.string().nullable(), expiresAt: z.number().nullable() }),
+  },
   /** Rolling journal backups in the data folder's backups/, newest first. */
   'backups:list': { args: Empty, result: z.array(BackupInfo) },
   'backups:begin': { args: Empty, result: z.object({ handle: z.string(), name: z.string() }) },

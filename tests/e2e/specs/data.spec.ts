@@ -111,6 +111,29 @@ test('export JSONL and CSV, import into a fresh profile, same attempts; no key a
   expect(app.foreignRequests).toEqual([]);
 });
 
+test('in the browser host an export is also a download, once per ticket', async ({ app, page }) => {
+  await app.open();
+  await seed(page, journal(40));
+  const data = new DataPage(page);
+  await data.open();
+  const first = page.waitForEvent('download');
+  const path = await data.exportAs('jsonl');
+  const download = await first;
+  const onDisk = await readFile(path, 'utf8');
+  expect(download.suggestedFilename()).toBe(path.split('/').pop());
+  expect(await readFile((await download.path())!, 'utf8')).toBe(onDisk);
+  expect(attemptLines(onDisk)).toHaveLength(40);
+  // The URL carries only the ticket, and it is spent.
+  const url = new URL(download.url());
+  expect(url.pathname).toMatch(/^\/download\/[A-Za-z0-9_-]{32}$/);
+  expect(url.search + url.hash).toBe('');
+  expect((await fetch(download.url())).status).toBe(404);
+  // Downloading again asks for a new ticket.
+  const second = page.waitForEvent('download');
+  await data.exportSection().getByRole('button', { name: 'Download again' }).click();
+  expect(await readFile((await (await second).path())!, 'utf8')).toBe(onDisk);
+});
+
 test('a broken file shows the line, field and expectation, and changes nothing', async ({ app, page }) => {
   await app.open();
   await seed(page, journal(30));

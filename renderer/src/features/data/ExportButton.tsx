@@ -6,11 +6,11 @@
  */
 import { useId, useRef, useState } from 'react';
 import { describeFilter, isEmptyFilter, type JournalFilter } from '../../../../shared/journal/filter';
-import { api } from '../../bridge';
+import { api, hostKind } from '../../bridge';
 import { useUi } from '../../store/ui';
 import type { ExportFormat, ExportProgress } from '../../workers/data/io';
 import { CancelledError, dataClient, type Job } from './client';
-import { exportFileName, openExportFile } from './files';
+import { downloadExport, exportFileName, openExportFile } from './files';
 import { Progress, fmtCount } from './Progress';
 import { useAppInfo } from './useAppInfo';
 import './data.css';
@@ -50,12 +50,22 @@ export function ExportButton(props: { filter?: JournalFilter | null; label?: str
       const saved = await target.finish();
       setResult({ path: saved.path, attempts });
       toast(`Exported ${fmtCount(attempts)} attempts to ${saved.path}`);
+      // In the browser host the file is in the data folder; hand it to the browser too.
+      if (hostKind === 'browser') await download(saved.path);
     } catch (e) {
       await target.abort();
       if (!(e instanceof CancelledError)) setError((e as Error).message);
     } finally {
       job.current = null;
       setProgress(null);
+    }
+  };
+
+  const download = async (path: string) => {
+    try {
+      await downloadExport(api, path);
+    } catch (e) {
+      setError(`Download failed: ${(e as Error).message}`);
     }
   };
 
@@ -87,6 +97,14 @@ export function ExportButton(props: { filter?: JournalFilter | null; label?: str
       {result && (
         <p className="notice ok" role="status">
           Exported {fmtCount(result.attempts)} attempts to <code>{result.path}</code>
+          {hostKind === 'browser' && (
+            <>
+              {' '}
+              <button type="button" className="secondary small" onClick={() => void download(result.path)}>
+                Download again
+              </button>
+            </>
+          )}
         </p>
       )}
       {error && (

@@ -55,6 +55,29 @@ export function backupReader(api: Api): PieceReader {
   return (name, offset) => api.backups.read({ name, offset });
 }
 
+/**
+ * Hands a finished export to the browser as a download (the browser host; in
+ * Electron the save dialog already placed it and this returns false). The
+ * host gives a one-time URL for the file, fetched with an `<a download>` click
+ * so the browser streams it to disk and the page never holds it.
+ */
+export async function downloadExport(api: Api, path: string, doc: Document = document): Promise<boolean> {
+  const { url } = await api.files.downloadUrl({ path });
+  if (!url) return false;
+  const a = doc.createElement('a');
+  a.href = url;
+  a.download = path.split(/[\\/]/).pop() ?? '';
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  doc.body.appendChild(a);
+  try {
+    a.click();
+  } finally {
+    a.remove();
+  }
+  return true;
+}
+
 /** `tenth-journal-2026-11-21.jsonl` */
 export function exportFileName(kind: string, ext: string, at = Date.now()): string {
   return `tenth-${kind}-${new Date(at).toISOString().slice(0, 10)}.${ext}`;
