@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_RETRY_POLICY, type Attempt, type Run } from '../../shared/domain/schemas';
 import { JournalFile, readExistingJournal } from './journal-file';
-import { cliOwner, isOwnerAlive } from './owner';
+import { cliOwner, isOwnerAlive, processStartMs } from './owner';
 
 /** fsync through a counter and a switch, so group commit and a failing disk can be observed. */
 const fsyncCtl = vi.hoisted(() => ({ calls: 0, fail: null as Error | null }));
@@ -137,7 +137,12 @@ describe('owner', () => {
     const self = cliOwner();
     expect(self).toMatch(new RegExp(`^cli:${hostname()}:${process.pid}:\\d+$`));
     expect(isOwnerAlive(self, self)).toBe(true);
-    expect(isOwnerAlive(`cli:${hostname()}:${process.ppid}:1`, self)).toBe(true);
+    const parentStart = processStartMs(process.ppid);
+    expect(isOwnerAlive(`cli:${hostname()}:${process.ppid}:${parentStart ?? 1}`, self)).toBe(true);
+    // A live pid with another start time belongs to a program that reused it.
+    if (parentStart !== null) expect(isOwnerAlive(`cli:${hostname()}:${process.ppid}:${parentStart - 3_600_000}`, self)).toBe(false);
+    const mine = processStartMs(process.pid);
+    if (mine !== null) expect(Math.abs(mine - performance.timeOrigin)).toBeLessThan(5_000);
     expect(isOwnerAlive('cli:some-other-host:1:1', self)).toBe(true);
     expect(isOwnerAlive('app:window-1', self)).toBe(true);
     const child = spawnSync(process.execPath, ['-e', '0']);

@@ -143,7 +143,10 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     const runsHit = new Set(interrupted.map((a) => a.runId));
     const livePendingRuns = new Set(existing.pending.filter((a) => a.owner !== undefined && isOwnerAlive(a.owner, owner)).map((a) => a.runId));
     for (const r of existing.openRuns) {
-      if (runsHit.has(r.id) && !livePendingRuns.has(r.id)) await journal.append({ ...r, status: 'interrupted', endedAt: Date.now() });
+      // A run is cut off when its owner is gone (even between attempts, e.g. in a
+      // retry's backoff); runs written before runs carried an owner go by their attempts.
+      const dead = r.owner !== undefined ? !isOwnerAlive(r.owner, owner) : runsHit.has(r.id) && !livePendingRuns.has(r.id);
+      if (dead) await journal.append({ ...r, status: 'interrupted', endedAt: Date.now() });
     }
     if (interrupted.length > 0) {
       err(`Marked ${interrupted.length} attempt${interrupted.length === 1 ? '' : 's'} left pending by a stopped process as interrupted.`);
@@ -180,6 +183,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       status: 'running',
       createdAt: Date.now(),
       endedAt: null,
+      owner,
     };
     const plan = expandRun(run, suite.versions, suite.cases, suite.providers);
     for (const c of [...suite.cases, ...plan.implicitCases]) if (!existing.ids.case.has(c.id)) await journal.append(c);
