@@ -48,4 +48,18 @@ export const V2: SchemaVersion = {
   },
 };
 
-export const SCHEMA_VERSIONS: SchemaVersion[] = [V1, V2];
+/**
+ * 2026-11-22 — judge calls by the attempt they grade, so a filtered view (by
+ * tag or date) can still count their cost (PRODUCT.md: cost per pass includes
+ * judge calls). A new index only.
+ */
+export const V3: SchemaVersion = {
+  version: 3,
+  date: '2026-11-22',
+  stores: {
+    attempts:
+      'id, queuedAt, runId, promptId, model, status, [status+queuedAt], promptVersion, providerId, caseId, failure.class, *tags, [promptId+queuedAt], [model+queuedAt], [runId+queuedAt], judgeOf',
+  },
+};
+
+export const SCHEMA_VERSIONS: SchemaVersion[] = [V1, V2, V3];

@@ -64,6 +64,15 @@ describe('loadAttempts', () => {
     expect(prompts.attempts).toHaveLength(0);
   });
 
+  it('brings the judge calls of filtered attempts along, for their cost', async () => {
+    const d = await seeded();
+    const subject = knownJournal()[0]!;
+    const judge = { ...subject, id: 'judge-1', judgeOf: subject.id, tags: [], queuedAt: subject.queuedAt + 10_000_000, costUsd: 0.5 };
+    await d.attempts.add(judge);
+    const r = await loadAttempts(d, { ...NO_FILTER, tag: 'first' });
+    expect(r.attempts.map((a) => a.id).sort()).toEqual([subject.id, 'judge-1'].sort());
+  });
+
   it('lists the filter choices from index keys', async () => {
     const d = await seeded();
     expect(await filterChoices(d)).toEqual({ versions: ['v-extract-1', 'v-summarise-1', 'v-summarise-2'], tags: ['first', 'known'], prompts: ['extract', 'summarise'] });

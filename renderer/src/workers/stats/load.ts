@@ -82,8 +82,24 @@ export async function loadAttempts(db: TenthDb, f: StatsFilter): Promise<Loaded>
       attempts.push(s);
     }
   };
-  if (collection) take(await collection.toArray());
-  else {
+  if (collection) {
+    take(await collection.toArray());
+    // Judge calls are queued after (and tagged apart from) the attempts they
+    // grade, so a filter drops them; their cost still belongs to those attempts.
+    if (hasIndex(db, 'judgeOf')) {
+      const have = new Set(attempts.map((a) => a.id));
+      const subjects = attempts.filter((a) => !a.judgeOf).map((a) => a.id);
+      for (let i = 0; i < subjects.length; i += 5000) {
+        const judges = await db.attempts.where('judgeOf').anyOf(subjects.slice(i, i + 5000)).toArray();
+        for (const j of judges) {
+          if (have.has(j.id)) continue;
+          const s = toStatsAttempt(j, intern) as WorkerAttempt;
+          s.runId = intern(j.runId);
+          attempts.push(s);
+        }
+      }
+    }
+  } else {
     // The whole journal is read in primary-key pages (one getAll each) and
     // projected page by page, so the full records — outputs, request bodies —
     // die young instead of 100,000 of them surviving into the old generation
