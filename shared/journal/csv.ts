@@ -10,7 +10,8 @@
  * a negative latency stays a number.
  */
 import Papa from 'papaparse';
-import type { Attempt, Grade } from '../domain/schemas';
+import type { Attempt } from '../domain/schemas';
+import { verdictOf } from '../stats/verdict';
 
 export const CSV_COLUMNS = [
   'id',
@@ -68,27 +69,15 @@ const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 const UNPARSE_CONFIG = { newline: '\r\n', escapeFormulae: FORMULA_START, header: false } as const;
 
 /**
- * The verdict of PRODUCT.md ("Metric definitions"): a failed attempt fails; for
- * an ok attempt the latest human grade with a pass/fail decides, else all
- * checks must pass (any failed check fails it), else it is ungraded ('').
- * Cancelled, interrupted and pending attempts have no verdict.
+ * The verdict of PRODUCT.md ("Metric definitions"), from the same function the
+ * statistics use (shared/stats verdictOf: the latest human grade decides, else
+ * the latest grade of every check, else a judge), so a pass rate computed from
+ * the CSV matches the app's. Cancelled, interrupted and pending attempts have
+ * no verdict ('').
  */
 export function attemptVerdict(a: Pick<Attempt, 'status' | 'grades'>): 'pass' | 'fail' | '' {
-  if (a.status === 'failed') return 'fail';
-  if (a.status !== 'ok') return '';
-  let human: Grade | null = null;
-  let checks = 0;
-  let checksFailed = 0;
-  for (const g of a.grades) {
-    if (g.source === 'human' && g.pass !== null && (!human || g.at >= human.at)) human = g;
-    else if (g.source === 'check' && g.pass !== null) {
-      checks++;
-      if (!g.pass) checksFailed++;
-    }
-  }
-  if (human) return human.pass ? 'pass' : 'fail';
-  if (checks > 0) return checksFailed === 0 ? 'pass' : 'fail';
-  return '';
+  const v = verdictOf(a).verdict;
+  return v === 'pass' || v === 'fail' ? v : '';
 }
 
 /** One attempt as cells in `CSV_COLUMNS` order: numbers stay numbers, missing values are null. */

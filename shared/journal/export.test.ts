@@ -271,7 +271,11 @@ describe('CSV', () => {
     expect(attemptVerdict({ status: 'failed', grades: [] })).toBe('fail');
     expect(attemptVerdict({ status: 'cancelled', grades: [g('human', true)] })).toBe('');
     expect(attemptVerdict({ status: 'ok', grades: [] })).toBe('');
-    expect(attemptVerdict({ status: 'ok', grades: [g('judge', true)] })).toBe('');
+    // The same rules as the statistics (shared/stats verdictOf): a judge decides when nothing else does,
+    expect(attemptVerdict({ status: 'ok', grades: [g('judge', true)] })).toBe('pass');
+    // a re-run check replaces its earlier result, and a human score alone decides.
+    expect(attemptVerdict({ status: 'ok', grades: [g('check', false, 1), g('check', true, 2)] })).toBe('pass');
+    expect(attemptVerdict({ status: 'ok', grades: [{ source: 'human', name: 'h', pass: null, score: 0.9, at: 3 }, g('check', false)] })).toBe('pass');
     expect(attemptVerdict({ status: 'ok', grades: [g('check', true), g('check', true)] })).toBe('pass');
     expect(attemptVerdict({ status: 'ok', grades: [g('check', true), g('check', false)] })).toBe('fail');
     expect(attemptVerdict({ status: 'ok', grades: [g('check', false), g('human', true)] })).toBe('pass');
