@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { AppInfo, ConnectionReport, HostKind, LocalServer } from '../../shared/bridge/contract';
-import { createBridgeServer, type BridgeServer, type Handlers } from '../../shared/bridge/server';
+import { BridgeError, createBridgeServer, type BridgeServer, type Handlers } from '../../shared/bridge/server';
 import type { ModelCallEvent, ModelCallRequest } from '../../shared/domain/model-call';
 import type { Provider } from '../../shared/domain/schemas';
 import { createChunkedFiles, createDownloadTickets, type DownloadTickets } from './backups';
@@ -59,6 +59,30 @@ export function createServices(opts: ServiceOptions): Services {
     secretStore: opts.secretBackend.kind,
   };
 
+  /**
+   * The last line of defence for "keys never in an export": every byte the
+   * renderer asks main to write is searched for every stored key (raw and
+   * JSON-escaped), with the tail of the previous chunk carried over so a key
+   * split across two chunks is still caught. A hit stops the write.
+   */
+  const tails = new Map<string, string>();
+  async function refuseSecrets(handle: string | null, text: string): Promise<void> {
+    const keys = (await secrets.all()).filter((k) => k.length >= 8);
+    if (keys.length === 0) return;
+    const longest = Math.max(...keys.map((k) => JSON.stringify(k).length));
+    const window = (handle ? (tails.get(handle) ?? '') : '') + text;
+    for (const k of keys) {
+      if (window.includes(k) || window.includes(JSON.stringify(k).slice(1, -1))) {
+        if (handle) {
+          tails.delete(handle);
+          await chunked.abort(handle).catch(() => undefined);
+        }
+        throw new BridgeError('A stored API key appeared in the data being written, so the file was not written.', 'secret_in_export');
+      }
+    }
+    if (handle) tails.set(handle, window.slice(-longest));
+  }
+
   const handlers: Handlers = {
     'app:info': () => info,
     'settings:get': () => settings.get(),
@@ -70,11 +94,23 @@ export function createServices(opts: ServiceOptions): Services {
     'secrets:importEnv': ({ providerId, envVar }) => secrets.importEnv(providerId, envVar),
     'providers:test': ({ provider }) => models.testConnection(provider),
     'providers:detectLocal': () => models.detectLocal(),
-    'files:saveText': ({ suggestedName, content }) => files.saveText(suggestedName, content),
+    'files:saveText': async ({ suggestedName, content }) => {
+      await refuseSecrets(null, content);
+      return files.saveText(suggestedName, content);
+    },
     'files:beginSave': ({ suggestedName }) => chunked.beginSave(suggestedName),
-    'files:appendChunk': ({ handle, text }) => chunked.append(handle, text),
-    'files:finishSave': ({ handle }) => chunked.finishSave(handle),
-    'files:abortSave': ({ handle }) => chunked.abort(handle),
+    'files:appendChunk': async ({ handle, text }) => {
+      await refuseSecrets(handle, text);
+      return chunked.append(handle, text);
+    },
+    'files:finishSave': ({ handle }) => {
+      tails.delete(handle);
+      return chunked.finishSave(handle);
+    },
+    'files:abortSave': ({ handle }) => {
+      tails.delete(handle);
+      return chunked.abort(handle);
+    },
     'files:downloadUrl': async ({ path }) => {
       // Electron's save dialog already put the file where the user wanted it.
       if (opts.host === 'electron') return { url: null, expiresAt: null };
@@ -83,7 +119,10 @@ export function createServices(opts: ServiceOptions): Services {
     },
     'backups:list': () => chunked.listBackups(),
     'backups:begin': () => chunked.beginBackup(),
-    'backups:finish': ({ handle, keep }) => chunked.finishBackup(handle, keep),
+    'backups:finish': ({ handle, keep }) => {
+      tails.delete(handle);
+      return chunked.finishBackup(handle, keep);
+    },
     'backups:read': ({ name, offset, maxBytes }) => chunked.readBackup(name, offset, maxBytes),
     // Handled inside the bridge server (it owns the running streams).
     'stream:cancel': () => false,
