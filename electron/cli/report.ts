@@ -5,6 +5,7 @@
 import { FAILURE_CLASSES, type Attempt, type FailureClass } from '../../shared/domain/schemas';
 import type { RunProgress } from '../../shared/engine/engine';
 import { groupCells } from '../../shared/stats/group';
+import { toStatsAttempt } from '../../shared/stats/projection';
 import type { StatsAttempt } from '../../shared/stats/verdict';
 
 export interface TextOut {
@@ -170,29 +171,4 @@ export function renderTable(rows: readonly SummaryRow[]): string {
 }
 
 /** The light projection the summary needs: no output text or request body kept in memory. */
-export function statsView(a: Attempt): StatsAttempt {
-  return {
-    id: a.id,
-    promptId: a.promptId,
-    promptVersion: a.promptVersion,
-    caseId: a.caseId,
-    repeatIndex: a.repeatIndex,
-    providerId: a.providerId,
-    model: a.model,
-    servedModel: a.servedModel,
-    systemFingerprint: a.systemFingerprint,
-    status: a.status,
-    queuedAt: a.queuedAt,
-    startedAt: a.startedAt,
-    firstTokenAt: a.firstTokenAt,
-    endedAt: a.endedAt,
-    ttftMs: a.ttftMs,
-    latencyMs: a.latencyMs,
-    tokensPerSec: a.tokensPerSec,
-    costUsd: a.costUsd,
-    retryOf: a.retryOf,
-    failure: a.failure ? { class: a.failure.class } : null,
-    usage: a.usage ? { outputTokens: a.usage.outputTokens } : null,
-    grades: a.grades,
-  };
-}
+export const statsView = (a: Attempt): StatsAttempt => toStatsAttempt(a);
