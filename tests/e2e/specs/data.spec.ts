@@ -9,39 +9,17 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { startWebHost } from '../../../electron/host/start';
 import { sampleJournal } from '../../../shared/journal/sample';
 import { test, expect } from '../fixtures/app';
 import { DataPage } from '../pages/Data';
+import { writeStores } from '../fixtures/idb';
 
 const CANARY = 'sk-canary-e2e-7f3a9c0d1e2b';
 const STORES = { providers: 'providers', prompts: 'prompts', versions: 'promptVersions', cases: 'cases', runs: 'runs', attempts: 'attempts' } as const;
 
 /** Writes records straight into the app's IndexedDB (bypassing every schema) once the app has created its stores. */
-async function seed(page: Page, data: Record<string, unknown[]>) {
-  await page.evaluate(async (data) => {
-    const open = () =>
-      new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open('tenth');
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-    let db = await open();
-    for (let i = 0; i < 100 && !db.objectStoreNames.contains('attempts'); i++) {
-      db.close();
-      await new Promise((r) => setTimeout(r, 50));
-      db = await open();
-    }
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction(Object.keys(data), 'readwrite');
-      for (const [store, rows] of Object.entries(data)) for (const row of rows) tx.objectStore(store).put(row);
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, data);
-}
+const seed = writeStores;
 
 function journal(n: number) {
   const j = sampleJournal(n, 5);

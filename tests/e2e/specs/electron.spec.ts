@@ -26,9 +26,9 @@ const built = existsSync('out/main/index.js') && existsSync('out/preload/index.c
 
 test('the Electron window opens locked down and shows the app', async () => {
   if (!found.path) console.log(`[electron.spec] skipped: ${found.why}`);
-  test.skip(!found.path, `Electron binary unavailable: ${found.why}`);
+  test.info().skip(!found.path, `Electron binary unavailable: ${found.why}`);
   if (!built) console.log('[electron.spec] skipped: run `npm run build` first (out/main is missing)');
-  test.skip(!built, 'out/main is missing: run `npm run build` first');
+  test.info().skip(!built, 'out/main is missing: run `npm run build` first');
 
   const app = await electron.launch({ executablePath: found.path!, args: ['.'] });
   const window = await app.firstWindow();

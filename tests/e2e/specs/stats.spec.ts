@@ -8,34 +8,11 @@ import type { Attempt } from '../../../shared/domain/schemas';
 import { KNOWN_CELLS, KNOWN_DRIFT, KNOWN_FEW, knownJournal, unsettledJournal } from '../../../shared/stats/known-journal';
 import { test, expect } from '../fixtures/app';
 import { AppFrame } from '../pages/AppFrame';
+import { writeStores } from '../fixtures/idb';
 
 /** Writes rows straight into the app's IndexedDB stores once the app has created them. */
 async function seed(page: Page, rows: Attempt[], extra: Record<string, unknown[]> = {}) {
-  await page.evaluate(
-    async ({ rows, extra }) => {
-      const open = () =>
-        new Promise<IDBDatabase>((resolve, reject) => {
-          const r = indexedDB.open('tenth');
-          r.onsuccess = () => resolve(r.result);
-          r.onerror = () => reject(r.error);
-        });
-      let db = await open();
-      for (let i = 0; i < 100 && !db.objectStoreNames.contains('attempts'); i++) {
-        db.close();
-        await new Promise((r) => setTimeout(r, 50));
-        db = await open();
-      }
-      const stores = { ...extra, attempts: rows };
-      await new Promise<void>((resolve, reject) => {
-        const tx = db.transaction(Object.keys(stores), 'readwrite');
-        for (const [name, list] of Object.entries(stores)) for (const row of list) tx.objectStore(name).put(row);
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      });
-      db.close();
-    },
-    { rows, extra },
-  );
+  await writeStores(page, { ...extra, attempts: rows });
 }
 
 async function openSeededStats(page: Page, open: () => Promise<void>, rows: Attempt[] = knownJournal(), extra: Record<string, unknown[]> = {}) {
