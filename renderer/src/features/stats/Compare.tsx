@@ -6,6 +6,7 @@ import type { CompareResult, MatrixResult, PairResult, SettlePlan } from '../../
 import type { StatsClient } from './client';
 import { launchSettle } from './settle';
 import { useStatsUi } from './store';
+import { usePromptNames } from '../../hooks/usePromptNames';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const signed = (x: number | null, d = 3) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(d)}`);
@@ -70,7 +71,7 @@ function SettleButton({ plan, label }: { plan: SettlePlan; label: string }) {
   );
 }
 
-function PairView({ pair }: { pair: PairResult }) {
+function PairView({ pair, promptName }: { pair: PairResult; promptName(id: string): string }) {
   const { a, b } = pair;
   return (
     <section className="card" aria-label={`${a} vs ${b}`}>
@@ -101,7 +102,9 @@ function PairView({ pair }: { pair: PairResult }) {
         <tbody>
           {pair.perPrompt.map(({ prompt, comparison: c, settle }) => (
             <tr key={prompt}>
-              <th scope="row">{prompt}</th>
+              <th scope="row" title={prompt}>
+                {promptName(prompt)}
+              </th>
               <td>{c.cases.shared}</td>
               <td>
                 {pct(c.pass.meanA)} / {pct(c.pass.meanB)}
@@ -126,7 +129,7 @@ function PairView({ pair }: { pair: PairResult }) {
   );
 }
 
-function Gallery({ result }: { result: CompareResult }) {
+function Gallery({ result, promptName }: { result: CompareResult; promptName(id: string): string }) {
   return (
     <section className="card" aria-label="Worst-of-N gallery">
       <h2>Worst of N: the bottom decile of each model</h2>
@@ -143,7 +146,7 @@ function Gallery({ result }: { result: CompareResult }) {
                 <li key={item.id} className="gallery-item">
                   <div className="card-head">
                     <span className="muted">
-                      {item.prompt} · {item.caseId.startsWith(`${item.prompt}:`) ? item.caseId.slice(item.prompt.length + 1) : item.caseId} · #{item.repeatIndex + 1}
+                      {promptName(item.prompt)} · {item.caseId.startsWith(`${item.prompt}:`) ? item.caseId.slice(item.prompt.length + 1) : item.caseId} · #{item.repeatIndex + 1}
                     </span>
                     <span className={`chip ${item.status === 'failed' ? 'bad' : 'warn'}`}>{item.failureClass ?? `score ${item.score.toFixed(2)}`}</span>
                   </div>
@@ -165,6 +168,7 @@ export function Compare({ matrix, client }: { matrix: MatrixResult; client: Stat
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const prompts = [...new Set(matrix.rows.map((r) => r.prompt))];
+  const promptName = usePromptNames();
   const models = compareModels.filter((m) => matrix.models.includes(m));
   const chosenPrompts = comparePrompts.filter((p) => prompts.includes(p));
   const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
@@ -197,7 +201,7 @@ export function Compare({ matrix, client }: { matrix: MatrixResult; client: Stat
           <legend>Prompts (none ticked: all)</legend>
           {prompts.map((p) => (
             <label key={p} className="check">
-              <input type="checkbox" checked={chosenPrompts.includes(p)} onChange={() => set({ comparePrompts: toggle(chosenPrompts, p) })} /> {p}
+              <input type="checkbox" checked={chosenPrompts.includes(p)} onChange={() => set({ comparePrompts: toggle(chosenPrompts, p) })} /> {promptName(p)}
             </label>
           ))}
         </fieldset>
@@ -213,9 +217,9 @@ export function Compare({ matrix, client }: { matrix: MatrixResult; client: Stat
       {result && (
         <>
           {result.pairs.map((p) => (
-            <PairView key={`${p.a}\u0000${p.b}`} pair={p} />
+            <PairView key={`${p.a}\u0000${p.b}`} pair={p} promptName={promptName} />
           ))}
-          <Gallery result={result} />
+          <Gallery result={result} promptName={promptName} />
         </>
       )}
     </div>

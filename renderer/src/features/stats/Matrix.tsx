@@ -1,5 +1,4 @@
-import { useLiveQuery } from 'dexie-react-hooks';
-import { getDb } from '../../db/db';
+import { usePromptNames } from '../../hooks/usePromptNames';
 import { useMemo } from 'react';
 import { FIGURE_KEYS, FIGURES, type FigureKey, formatFigure } from '../../../../shared/stats';
 import type { MatrixCell, MatrixResult } from '../../workers/stats/protocol';
@@ -66,9 +65,8 @@ function CellView({ cell, name }: { cell: MatrixCell; name: string }) {
 
 export function Matrix({ result }: { result: MatrixResult }) {
   const { sortKey, sortModel, sortDir, set } = useStatsUi();
-  // Rows are keyed by prompt id; people read prompt names (an imported journal may lack the prompt).
-  const promptNames = useLiveQuery(async () => new Map((await getDb().prompts.toArray()).map((p) => [p.id, p.name])), [], new Map<string, string>());
-  const promptName = (id: string) => promptNames.get(id) ?? id;
+  // Rows are keyed by prompt id; people read prompt names.
+  const promptName = usePromptNames();
   const idx = useMemo(() => cellIndex(result), [result]);
   const rows = useMemo(() => sortRows(result, sortKey, sortModel, sortDir), [result, sortKey, sortModel, sortDir]);
   return (
