@@ -131,6 +131,11 @@ export function AttemptDetail({ id }: { id: string }) {
   const judges = useLiveQuery(async () => (a ? judgeCallsOf(a) : []), [a?.grades.length]);
   const graded = useLiveQuery(async () => (a?.judgeOf ? getDb().attempts.get(a.judgeOf) : undefined), [a?.judgeOf]);
   const prompt = useLiveQuery(async () => (a ? getDb().prompts.get(a.promptId) : undefined), [a?.promptId]);
+  const theCase = useLiveQuery(async () => (a ? getDb().cases.get(a.caseId) : undefined), [a?.caseId]);
+  // A case reads as its label, else its values; the id stays in the title.
+  const caseText = theCase
+    ? (theCase.label ?? (Object.entries(theCase.vars).map(([k, v]) => `${k}=${v.length > 40 ? `${v.slice(0, 40)}…` : v}`).join(', ') || 'no variables'))
+    : null;
   const close = useJournalUi((s) => s.open);
   const [notes, setNotesText] = useState('');
   const [tags, setTagsText] = useState('');
@@ -170,7 +175,7 @@ export function AttemptDetail({ id }: { id: string }) {
       <dl className="facts">
         <dt>Prompt</dt>
         <dd>
-          {prompt?.name ?? a.promptId} · version <span className="mono">{a.promptVersion.slice(0, 12)}</span> · case <span className="mono">{a.caseId}</span> · repeat {a.repeatIndex}
+          {prompt?.name ?? a.promptId} · version <span className="mono">{a.promptVersion.slice(0, 12)}</span> · case <span title={a.caseId}>{caseText ?? <span className="mono">{a.caseId}</span>}</span> · repeat {a.repeatIndex + 1}
         </dd>
         <dt>Model</dt>
         <dd>
