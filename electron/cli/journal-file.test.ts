@@ -9,7 +9,7 @@ import { JournalFile, readExistingJournal } from './journal-file';
 import { cliOwner, isOwnerAlive, processStartMs } from './owner';
 
 /** fsync through a counter and a switch, so group commit and a failing disk can be observed. */
-const fsyncCtl = vi.hoisted(() => ({ calls: 0, fail: null as Error | null }));
+const fsyncCtl = vi.hoisted(() => ({ calls: 0, fail: null as Error | null, shortStringWrite: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof NodeFs>();
   const fsync = (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
@@ -19,13 +19,22 @@ vi.mock('node:fs', async (importOriginal) => {
       setImmediate(() => cb(err));
     } else fs.fsync(fd, cb);
   };
-  return { ...fs, default: { ...fs, fsync }, fsync };
+  // A write of a string can be cut to its first `shortStringWrite` bytes, as a short write(2) would.
+  const writeSync = ((fd: number, data: string | NodeJS.ArrayBufferView, ...rest: unknown[]) => {
+    if (typeof data === 'string' && fsyncCtl.shortStringWrite > 0) {
+      const bytes = Buffer.from(data, 'utf8');
+      return fs.writeSync(fd, bytes, 0, Math.min(fsyncCtl.shortStringWrite, bytes.length));
+    }
+    return (fs.writeSync as (...a: unknown[]) => number)(fd, data, ...rest);
+  }) as typeof fs.writeSync;
+  return { ...fs, default: { ...fs, fsync, writeSync }, fsync, writeSync };
 });
 
 let dir: string;
 beforeEach(() => {
   fsyncCtl.calls = 0;
   fsyncCtl.fail = null;
+  fsyncCtl.shortStringWrite = 0;
   dir = mkdtempSync(join(tmpdir(), 'tenth-jf-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,6 +94,19 @@ describe('JournalFile', () => {
     const g = await JournalFile.open(join(dir, 'e2.jsonl'));
     await g.sink().writePending(attempt('b1', 'pending'));
     await expect(g.close()).rejects.toThrow('EIO');
+  });
+
+  it('writes non-ASCII text whole, also when the OS takes only part of a line (cut inside a character)', async () => {
+    const path = join(dir, 'u.jsonl');
+    const f = await JournalFile.open(path, { fsync: false });
+    const a = { ...attempt('a1', 'ok'), output: 'é漢🙂 ok' };
+    await f.append(a);
+    // 301 bytes ends inside a multi-byte character of the output, near the start of the line.
+    fsyncCtl.shortStringWrite = 301;
+    await f.append({ ...a, id: 'a2', output: '漢'.repeat(200) });
+    await f.close();
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Attempt);
+    expect(lines.map((l) => l.output)).toEqual(['é漢🙂 ok', '漢'.repeat(200)]);
   });
 
   it('without fsync, append resolves after the write alone and nothing is synced', async () => {

@@ -96,9 +96,13 @@ export class JournalFile {
       throw this.error;
     }
     try {
-      const buf = Buffer.from(text, 'utf8');
-      // A regular file takes the whole buffer in one write; the loop covers a short write anyway.
-      for (let off = 0; off < buf.length; ) off += writeSync(this.fd, buf, off, buf.length - off);
+      // Writing the string itself encodes it in native memory: no Buffer per line.
+      // A regular file takes it whole; a short write (counted in bytes) goes on from a Buffer.
+      const written = writeSync(this.fd, text);
+      if (written < Buffer.byteLength(text, 'utf8')) {
+        const buf = Buffer.from(text, 'utf8');
+        for (let off = written; off < buf.length; ) off += writeSync(this.fd, buf, off, buf.length - off);
+      }
     } catch (e) {
       this.error = e;
       this.errorReported = true;
