@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelCallRequest, type ModelCallEvent, type ModelCallResult } from '../../shared/domain/model-call';
 import type { Provider, ProviderKind } from '../../shared/domain/schemas';
 import { startMock } from '../../tests/mock/server';
-import { DEFAULT_LOCAL_PROBES, MOCK_PROVIDER_PORT, createModelService, type ModelServiceDeps } from './models';
+import { scrubKey } from '../../shared/providers';
+import { DEFAULT_LOCAL_PROBES, MOCK_PROVIDER_PORT, createModelService, mayCarryKey, type ModelServiceDeps } from './models';
 
 const KEY = 'sk-test-0123456789abcdef';
 
@@ -388,5 +389,36 @@ describe('model service: keys that cannot go in a header', () => {
     const report = await createModelService({ getKey: async () => bad }).testConnection(provider('/v1', 'openai'));
     expect(report.ok).toBe(false);
     expect(JSON.stringify(report)).not.toContain('ABCDEF');
+  });
+});
+
+describe('mayCarryKey: skips scrubKey only when scrubKey would change nothing', () => {
+  const key = 'sk-test-Zq9';
+  const clean = { output: 'hello', request: { messages: [{ role: 'user', content: 'hi\n' }] }, usage: { n: 12 }, ok: true, none: null };
+
+  it('is false for a result without the key, and scrubKey agrees', () => {
+    expect(mayCarryKey(clean, key)).toBe(false);
+    expect(scrubKey(clean, key)).toBe(clean);
+    expect(mayCarryKey(clean, null)).toBe(false);
+  });
+
+  it('finds the key in nested strings, array items and property names', () => {
+    expect(mayCarryKey({ a: { b: [`x${key}y`] } }, key)).toBe(true);
+    expect(mayCarryKey({ headers: { [`x-${key}`]: '1' } }, key)).toBe(true);
+  });
+
+  it('finds a match that takes in part of an escape sequence in the JSON text', () => {
+    // "\n" in the JSON text of a newline followed by "sk-…" makes "nsk-…".
+    const tricky = 'nsk-test-Zq9';
+    const value = { body: `a\n${tricky.slice(1)}` };
+    expect(JSON.stringify(value)).toContain(tricky);
+    expect(mayCarryKey(value, tricky)).toBe(true);
+  });
+
+  it('leaves keys that could match JSON punctuation, numbers or literals to scrubKey', () => {
+    expect(mayCarryKey({ n: 12345 }, '1234')).toBe(true);
+    expect(mayCarryKey({ ok: true }, 'true')).toBe(true);
+    expect(mayCarryKey({ a: 'x' }, 'ab"cd')).toBe(true);
+    expect(mayCarryKey({ at: new Date(0) }, key)).toBe(true);
   });
 });

@@ -109,6 +109,51 @@ export function describeNetworkError(err: unknown, url: string): { message: stri
   }
 }
 
+/**
+ * Characters JSON.stringify writes outside string literals (punctuation,
+ * numbers, true/false/null). A key with a character outside this set and
+ * without quotes or backslashes can only show up in the JSON text of a value
+ * inside a single string literal.
+ */
+const JSON_STRUCTURE_CHARS = /^[{}[\]:,0-9+\-.eEtruefalsn]*$/;
+/** Characters JSON.stringify escapes inside a string literal. */
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function stringMayCarry(s: string, key: string): boolean {
+  if (s.includes(key)) return true;
+  // An escape sequence (\n, \u0001) can make up part of a match in the JSON text.
+  return JSON_ESCAPED.test(s) && JSON.stringify(s).includes(key);
+}
+
+/**
+ * Whether scrubKey could change `value`: false only when the key certainly
+ * does not appear in its JSON text, so scrubKey's stringify of the whole
+ * result (output, request and all) is skipped for nearly every call.
+ * Errs towards true for anything it can't see through.
+ */
+export function mayCarryKey(value: unknown, key: string | null): boolean {
+  if (!key || key.length < 4) return false;
+  if (JSON_ESCAPED.test(key) || JSON_STRUCTURE_CHARS.test(key)) return true;
+  const walk = (v: unknown, depth: number): boolean => {
+    if (typeof v === 'string') return stringMayCarry(v, key);
+    if (v === null || typeof v !== 'object') return false;
+    if (depth > 64) return true;
+    if (Array.isArray(v)) {
+      for (const item of v) if (walk(item, depth + 1)) return true;
+      return false;
+    }
+    const proto = Object.getPrototypeOf(v) as unknown;
+    // toJSON (Date and the like) or other exotic objects: let scrubKey decide.
+    if ((proto !== Object.prototype && proto !== null) || 'toJSON' in v) return true;
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      if (stringMayCarry(k, key) || walk((v as Record<string, unknown>)[k], depth + 1)) return true;
+    }
+    return false;
+  };
+  return walk(value, 0);
+}
+
 /** Resolves after the I/O callbacks that are ready now (Node's check phase). */
 function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -316,7 +361,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       latencyMs: Math.max(0, endedAt - startedAt),
     };
     // Some providers echo the key in error details (Gemini's DebugInfo does).
-    emit({ type: 'done', result: scrubKey(result, key) });
+    emit({ type: 'done', result: mayCarryKey(result, key) ? scrubKey(result, key) : result });
   }
 
   async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
