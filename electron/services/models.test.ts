@@ -68,6 +68,9 @@ async function route(req: IncomingMessage, res: ServerResponse, body: string) {
       await sleep(10);
     }
     res.end();
+  } else if (path.startsWith('/redirect/')) {
+    res.writeHead(307, { location: '/ok/v1/chat/completions' });
+    res.end();
   } else if (path.startsWith('/reset/')) {
     sse(res);
     res.write(chunk('partial '));
@@ -280,6 +283,15 @@ describe('model service: call', () => {
     expect(result.failure?.class).toBe('network');
     expect(result.responseMeta?.status).toBe(200);
     expect(result.output).toBe('partial ');
+  });
+
+  it('a redirect is not followed: the call fails as network, naming it, and nothing is re-sent', async () => {
+    const before = seen.length;
+    const { result } = await run(request('/redirect/v1'));
+    expect(result.status).toBe('failed');
+    expect(result.failure?.class).toBe('network');
+    expect(result.failure?.message).toContain('redirect');
+    expect(seen.length - before).toBe(1);
   });
 
   it('a refused connection is network, with no response meta', async () => {

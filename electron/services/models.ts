@@ -272,7 +272,13 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       if (signal.aborted) abort('cancel');
       firstTimer = setTimeout(() => abort('first'), req.firstTokenTimeoutMs);
       totalTimer = setTimeout(() => abort('total'), req.totalTimeoutMs);
-      const res = await doFetch(built.url, { ...built.init, signal: ctrl.signal });
+      // redirect 'error' with no window is the one case where undici's fetch
+      // sends the request itself instead of a clone, whose body it tees into two
+      // web streams (three stream objects and their controllers per call, the
+      // largest allocation of a call). A model API does not redirect a POST: 301
+      // and 302 would turn it into a GET without its body anyway; a 3xx now ends
+      // as a network failure naming the redirect.
+      const res = await doFetch(built.url, { ...built.init, redirect: 'error', window: null, signal: ctrl.signal });
       httpStatus = res.status;
       headers = res.headers;
       if (!res.ok) {
