@@ -173,3 +173,14 @@ describe('scrubKey', () => {
     expect(out).toContain('[redacted]');
   });
 });
+
+describe('scrubKey never breaks the value', () => {
+  it('handles a key that only meets the text across an escape sequence', async () => {
+    const { scrubKey } = await import('./request');
+    // In JSON text "a\nb" is a\\nb: a key starting with "n" would have cut an escape.
+    const value = { message: 'line1\nnkey-secret-1234 end', body: '{"error":"bad key nkey-secret-1234"}' };
+    const out = scrubKey(value, 'nkey-secret-1234');
+    expect(out).toEqual({ message: 'line1\n[redacted] end', body: '{"error":"bad key [redacted]"}' });
+    expect(scrubKey(value, 'absent-key-000')).toBe(value);
+  });
+});

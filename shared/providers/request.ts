@@ -115,12 +115,34 @@ function ollamaBody(req: ModelCallRequest, p: Params): Record<string, unknown> {
 /** Removes the key wherever it might appear in a value (a user could paste it into a prompt). */
 export function scrubKey<T>(value: T, key: string | null): T {
   if (!key || key.length < 4) return value;
-  const json = JSON.stringify(value);
-  if (json === undefined) return value;
-  // Inside JSON text a key with control characters or quotes appears escaped.
+  // Strings that hold JSON text (an error body) carry a key with control
+  // characters or quotes in its escaped form: replace both forms.
   const escaped = JSON.stringify(key).slice(1, -1);
-  if (!json.includes(key) && !json.includes(escaped)) return value;
-  return JSON.parse(json.split(escaped).join('[redacted]').split(key).join('[redacted]')) as T;
+  const clean = (s: string) => (s.includes(key) || s.includes(escaped) ? s.split(key).join('[redacted]').split(escaped).join('[redacted]') : s);
+  // A walk over the value, not a replace over its JSON text: cutting JSON text
+  // inside an escape sequence could leave text that no longer parses.
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return clean(v);
+    if (v === null || typeof v !== 'object' || depth > 64) return v;
+    if (Array.isArray(v)) {
+      let copy: unknown[] | null = null;
+      v.forEach((item, i) => {
+        const next = walk(item, depth + 1);
+        if (next !== item) (copy ??= v.slice())[i] = next;
+      });
+      return copy ?? v;
+    }
+    let changed = false;
+    const out: Record<string, unknown> = {};
+    for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+      const nk = clean(k);
+      const next = walk(item, depth + 1);
+      if (nk !== k || next !== item) changed = true;
+      out[nk] = next;
+    }
+    return changed ? out : v;
+  };
+  return walk(value, 0) as T;
 }
 
 /**
