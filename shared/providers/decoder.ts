@@ -194,7 +194,8 @@ export async function* decodeStream(
   yield* decoder.end();
 }
 
-async function* readAll(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+/** A ReadableStream's chunks as an async iterable (Node 20's web streams and every browser's alike). */
+export async function* readAll(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
   try {
     for (;;) {

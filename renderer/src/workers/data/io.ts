@@ -25,6 +25,7 @@ import type { DataRecordType, RecordMap } from '../../../../shared/journal/recor
 import { DB_NAME, type TenthDb } from '../../db/db';
 import { SCHEMA_VERSIONS } from '../../db/schema';
 import { attemptPages, attemptsOf, selectAttempts, type Selection } from './query';
+import { readAll } from '../../../../shared/providers/decoder';
 
 export type ExportFormat = 'jsonl' | 'csv' | 'json';
 
@@ -305,7 +306,7 @@ export function watchedSource(
       let bytes = 0;
       const stream = open();
       const iterable: AsyncIterable<Uint8Array> =
-        Symbol.asyncIterator in stream ? (stream as AsyncIterable<Uint8Array>) : readableToIterable(stream as ReadableStream<Uint8Array>);
+        Symbol.asyncIterator in stream ? (stream as AsyncIterable<Uint8Array>) : readAll(stream as ReadableStream<Uint8Array>);
       for await (const chunk of iterable) {
         opts.signal?.throwIfAborted();
         bytes += chunk.length;
@@ -316,15 +317,3 @@ export function watchedSource(
   };
 }
 
-async function* readableToIterable(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
