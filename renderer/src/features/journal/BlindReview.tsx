@@ -16,6 +16,7 @@ import { addGrade, newGradeId } from '../../db/repo/grades';
 import { useUi } from '../../store/ui';
 import { Markdown } from './Markdown';
 import { scoreFromKey } from './format';
+import { PromptPicker } from './PromptPicker';
 
 interface Target {
   key: string;
@@ -232,17 +233,7 @@ function BlindSetup({ onStart }: { onStart(items: Item[]): void }) {
     >
       <h2>Blind review</h2>
       <p className="muted">Outputs are shown one case at a time, shuffled, with the model hidden until you reveal it. Grades made here are marked blind.</p>
-      <label className="jf-field">
-        <span>Prompt</span>
-        <select aria-label="Prompt for blind review" value={promptId} onChange={(e) => { setPromptId(e.target.value); setCaseIds([]); setTargets([]); }}>
-          <option value="">Choose…</option>
-          {prompts.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PromptPicker label="Prompt for blind review" prompts={prompts} value={promptId} onChange={(id) => { setPromptId(id); setCaseIds([]); setTargets([]); }} />
       {promptId && (
         <div className="launch-grid">
           <fieldset>

@@ -10,6 +10,7 @@ import { CHECK_KIND_LABELS, CHECK_KINDS, Check, defaultCheck, duplicateNames, re
 import { getDb } from '../../db/db';
 import { useUi } from '../../store/ui';
 import { rerunChecks } from './checksRunner';
+import { PromptPicker } from './PromptPicker';
 
 type Draft = Check;
 
@@ -226,17 +227,7 @@ export function ChecksSection() {
   return (
     <div className="card">
       <h2>Automatic checks</h2>
-      <label className="jf-field">
-        <span>Prompt</span>
-        <select aria-label="Prompt for checks" value={promptId} onChange={(e) => setPromptId(e.target.value)}>
-          <option value="">Choose…</option>
-          {prompts.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PromptPicker label="Prompt for checks" prompts={prompts} value={promptId} onChange={setPromptId} />
       {promptId && <ChecksEditor promptId={promptId} />}
     </div>
   );

@@ -5,6 +5,7 @@ import { agreementWithHumans, JudgeConfig } from '../../../../shared/judge';
 import { getDb } from '../../db/db';
 import { useUi } from '../../store/ui';
 import { judgeSelfAgreement, runJudge } from './judgeRunner';
+import { PromptPicker } from './PromptPicker';
 
 const JUDGES_KEY = 'journal.judges';
 type Stored = JudgeConfig & { promptId: string };
@@ -70,17 +71,7 @@ export function JudgePanel() {
       <p className="muted">
         A judge model grades answers against your rubric, k times each; its grade is the median. Every judge call is journaled as an attempt (marked as a judge call), so its cost and failures count. A judge decides a verdict only where there is no human grade and no check.
       </p>
-      <label className="jf-field">
-        <span>Prompt</span>
-        <select aria-label="Prompt to judge" value={promptId} onChange={(e) => setPromptId(e.target.value)}>
-          <option value="">Choose…</option>
-          {prompts.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PromptPicker label="Prompt to judge" prompts={prompts} value={promptId} onChange={setPromptId} />
       {promptId && (
         <>
           {mine.length > 0 && (
