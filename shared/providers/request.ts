@@ -132,15 +132,16 @@ export function scrubKey<T>(value: T, key: string | null): T {
       });
       return copy ?? v;
     }
-    let changed = false;
-    const out: Record<string, unknown> = {};
-    for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+    // A copy only once something changed: a clean result allocates nothing.
+    const entries = Object.entries(v as Record<string, unknown>);
+    let out: Record<string, unknown> | null = null;
+    entries.forEach(([k, item], i) => {
       const nk = clean(k);
       const next = walk(item, depth + 1);
-      if (nk !== k || next !== item) changed = true;
-      out[nk] = next;
-    }
-    return changed ? out : v;
+      if (!out && (nk !== k || next !== item)) out = Object.fromEntries(entries.slice(0, i));
+      if (out) out[nk] = next;
+    });
+    return out ?? v;
   };
   return walk(value, 0) as T;
 }
