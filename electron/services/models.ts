@@ -22,6 +22,7 @@ import {
   type TransportOutcome,
   invalidKeyReason,
 } from '../../shared/providers';
+import { undiciTransport, type HttpResponse, type HttpTransport } from './http';
 
 export interface LocalProbe {
   name: string;
@@ -50,7 +51,8 @@ export const DEFAULT_LOCAL_PROBES: LocalProbe[] = [
 
 export interface ModelServiceDeps {
   getKey(providerId: string): Promise<string | null>;
-  fetch?: typeof fetch;
+  /** The HTTP client (default: undici's `request` over a keep-alive agent, ./http.ts). */
+  http?: HttpTransport;
   /** Epoch ms on the monotonic clock; defaults to performance.timeOrigin + performance.now(). */
   now?: () => number;
   /** At most one `delta` event per this many ms (default 16, about one frame). */
@@ -68,6 +70,10 @@ export interface ModelService {
 
 /** Bytes of a non-2xx body read before giving up on the rest. */
 const MAX_ERROR_READ_BYTES = 64 * 1024;
+/** Bytes of a model list read (OpenRouter's, the largest seen, is about 1 MB). */
+const MAX_LIST_READ_BYTES = 16 * 1024 * 1024;
+
+type BuiltGet = { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string };
 
 function codeOf(err: unknown): string | null {
   let e: unknown = err;
@@ -159,31 +165,8 @@ function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string> {
-  if (!body) return '';
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      text += decoder.decode(value, { stream: true });
-      if (bytes >= maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        break;
-      }
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  return text + decoder.decode();
-}
-
 export function createModelService(deps: ModelServiceDeps): ModelService {
-  const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
+  const http = deps.http ?? undiciTransport;
   const now = deps.now ?? (() => performance.timeOrigin + performance.now());
   const coalesceMs = deps.coalesceMs ?? 16;
 
@@ -261,7 +244,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     /** When the chunk being decoded arrived: its tokens came then, not after our parsing. */
     let chunkAt = 0;
     let httpStatus: number | null = null;
-    let headers: Headers | null = null;
+    let headers: Record<string, string> | null = null;
     let errorBody: string | null = null;
     let transport: TransportOutcome | null = null;
 
@@ -272,22 +255,15 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       if (signal.aborted) abort('cancel');
       firstTimer = setTimeout(() => abort('first'), req.firstTokenTimeoutMs);
       totalTimer = setTimeout(() => abort('total'), req.totalTimeoutMs);
-      // redirect 'error' with no window is the one case where undici's fetch
-      // sends the request itself instead of a clone, whose body it tees into two
-      // web streams (three stream objects and their controllers per call, the
-      // largest allocation of a call). A model API does not redirect a POST: 301
-      // and 302 would turn it into a GET without its body anyway; a 3xx now ends
-      // as a network failure naming the redirect.
-      const res = await doFetch(built.url, { ...built.init, redirect: 'error', window: null, signal: ctrl.signal });
+      const res = await http(built.url, { ...built.init, signal: ctrl.signal });
       httpStatus = res.status;
       headers = res.headers;
-      if (!res.ok) {
-        errorBody = await readCapped(res.body, MAX_ERROR_READ_BYTES);
+      if (res.status < 200 || res.status >= 300) {
+        errorBody = await res.text(MAX_ERROR_READ_BYTES);
         endedAt = now();
-      } else if (res.body) {
+      } else {
         const decoder = createDecoder(built.format);
         const text = new TextDecoder();
-        const reader = res.body.getReader();
         const take = (chunk: string) => {
           for (const ev of decoder.push(chunk)) handle(ev);
         };
@@ -302,24 +278,14 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
           }
           if (stored) queue(stored);
         };
-        try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            chunkAt = now();
-            if (done) {
-              // The last byte is in: the clock stops before the tail is decoded.
-              endedAt = chunkAt;
-              break;
-            }
-            take(text.decode(value, { stream: true }));
-          }
-        } finally {
-          reader.releaseLock();
+        for await (const value of res.body) {
+          chunkAt = now();
+          take(text.decode(value, { stream: true }));
         }
+        // The last byte is in: the clock stops before the tail is decoded.
+        endedAt = now();
         take(text.decode());
         for (const ev of decoder.end()) handle(ev);
-      } else {
-        endedAt = now();
       }
     } catch (err) {
       endedAt = now();
@@ -370,14 +336,13 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     emit({ type: 'done', result: mayCarryKey(result, key) ? scrubKey(result, key) : result });
   }
 
-  async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  /** A whole short answer (model lists), the body read under the same deadline. */
+  async function getWithTimeout(url: string, init: BuiltGet, timeoutMs: number): Promise<{ status: number; headers: Record<string, string>; body: string }> {
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), timeoutMs);
     try {
-      const res = await doFetch(url, { ...init, signal: ctrl.signal });
-      // The body is read under the same deadline.
-      const body = await res.text();
-      return new Response(body, { status: res.status, headers: res.headers });
+      const res: HttpResponse = await http(url, { ...init, signal: ctrl.signal });
+      return { status: res.status, headers: res.headers, body: await res.text(MAX_LIST_READ_BYTES) };
     } finally {
       clearTimeout(timer);
     }
@@ -397,20 +362,20 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     const base = baseUrlOf(provider);
     const report = (ok: boolean, message: string, httpStatus: number | null, models: string[] = []): ConnectionReport =>
       scrubKey({ ok, message, httpStatus, models }, key);
-    let res: Response;
+    let res: { status: number; headers: Record<string, string>; body: string };
     try {
-      res = await fetchWithTimeout(built.url, built.init, timeoutMs);
+      res = await getWithTimeout(built.url, built.init, timeoutMs);
     } catch (err) {
-      if ((err as { name?: string }).name === 'AbortError')
+      if ((err as { name?: string }).name === 'AbortError' || codeOf(err) === 'UND_ERR_ABORTED')
         return report(false, `No answer from ${base} within ${timeoutMs / 1000} s. Is the address right and the server up?`, null);
       const { code, message } = describeNetworkError(err, built.url);
       if (code === 'ECONNREFUSED')
         return report(false, `Nothing is listening at ${base} (connection refused). Is the server running?`, null);
       return report(false, message, null);
     }
-    const body = await res.text();
+    const body = res.body;
     const status = res.status;
-    if (!res.ok) {
+    if (status < 200 || status >= 300) {
       const verdict = classify({ httpStatus: status, errorBody: body, headers: res.headers });
       const detail = errorMessageOf(body);
       const said = detail ? ` The provider said: ${detail}` : '';
@@ -451,9 +416,9 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
         const provider = { id: `local-${probe.name}`, name: probe.name, kind: probe.kind, baseUrl: probe.baseUrl, headers: {} } as Provider;
         const built = listModelsRequest(provider, probe.probeKey ?? null);
         try {
-          const res = await fetchWithTimeout(built.url, built.init, timeoutMs);
-          if (!res.ok) return null;
-          const models = parseModelList(probe.kind, JSON.parse(await res.text()));
+          const res = await getWithTimeout(built.url, built.init, timeoutMs);
+          if (res.status < 200 || res.status >= 300) return null;
+          const models = parseModelList(probe.kind, JSON.parse(res.body));
           return models === null ? null : { name: probe.name, kind: probe.kind, baseUrl: probe.baseUrl, models };
         } catch {
           return null;

@@ -42,7 +42,8 @@ export function lowerHeaders(headers: HeaderSource | null | undefined): Record<s
 
 export function pickResponseHeaders(headers: HeaderSource | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(lowerHeaders(headers))) {
+  for (const [name, value] of headerEntries(headers)) {
+    const key = name.toLowerCase();
     // x-ratelimit-*-tokens is a count, not a credential; the NEVER test must not drop it.
     const allowed = EXACT.has(key) || PREFIXES.some((p) => key.startsWith(p));
     if (!allowed) continue;
