@@ -160,9 +160,34 @@ export function mayCarryKey(value: unknown, key: string | null): boolean {
   return walk(value, 0);
 }
 
-/** Resolves after the I/O callbacks that are ready now (Node's check phase). */
+/** Calls whose clocks have stopped, waiting for their turn to finish. */
+const finishing: (() => void)[] = [];
+let finishScheduled = false;
+
+function finishNext(): void {
+  finishing.shift()?.();
+  // The next one waits for the following loop turn: the I/O that arrived
+  // meanwhile (other streams' last bytes) is timestamped first.
+  if (finishing.length > 0) setImmediate(finishNext);
+  else finishScheduled = false;
+}
+
+/**
+ * Resolves after the I/O callbacks that are ready now (Node's check phase),
+ * one waiting call per event-loop turn. What follows a call's last byte (its
+ * classification and result, then the caller's journaling and next request)
+ * is a few hundred microseconds of work; run back to back for every call that
+ * ended in the same turn, it held the poll phase, and streams whose last bytes
+ * arrived meanwhile read that work as their own latency.
+ */
 function yieldToIo(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    finishing.push(resolve);
+    if (!finishScheduled) {
+      finishScheduled = true;
+      setImmediate(finishNext);
+    }
+  });
 }
 
 export function createModelService(deps: ModelServiceDeps): ModelService {

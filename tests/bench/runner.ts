@@ -50,6 +50,7 @@ import type { Provider, PromptVersion, Run } from '../../shared/domain/schemas';
 import { callerFromStream, createRunEngine, expandRun, type ModelCaller, type PlannedAttempt } from '../../shared/engine';
 import { buildRequest } from '../../shared/providers';
 import { createModelService } from '../../electron/services/models';
+import { undiciTransport } from '../../electron/services/http';
 import { JournalFile } from '../../electron/cli/journal-file';
 import { startMock, type GroundTruth } from '../mock/server';
 
@@ -94,11 +95,14 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const forceGc: (() => void) | null = values['gc-probe'] ? gc : null;
 /**
- * 200 attempts of each path before measuring: with only a few dozen the first
- * measured phase still paid for V8's optimising compiles (on its background
- * threads, competing for the same two cores) and read slower than the ones after it.
+ * 1,000 attempts of each path before measuring (not counted; the cold phase's
+ * timing error is printed apart). The first 1,000 or so attempts of a process
+ * run at about half the steady rate while V8's optimising compiles (on
+ * background threads, on the same two cores as the mock) catch up, in this
+ * process and in the mock's; with a 200-attempt warm-up the measured phase
+ * still paid for part of that.
  */
-const WARMUP_REPEATS = 10;
+const WARMUP_REPEATS = 50;
 
 const dir = mkdtempSync(join(tmpdir(), 'tenth-bench-'));
 const gtLog = join(dir, 'ground-truth.jsonl');
@@ -265,7 +269,17 @@ async function enginePhase(provider: Provider, reps: number, runId: string, jour
 
 // ---------- the bare phase: same requests, fetch, whole body read
 
-async function barePhase(provider: Provider, reps: number, tagPrefix: string): Promise<{ attempts: number; ok: number; seconds: number; latency: Map<string, number> }> {
+/**
+ * The bare loops: `fetch` (the issue's baseline) and the engine's own HTTP client
+ * (undici's `request`, electron/services/http.ts) with nothing else, which is
+ * the engine's raw ceiling.
+ */
+async function barePhase(
+  provider: Provider,
+  reps: number,
+  tagPrefix: string,
+  client: 'fetch' | 'request' = 'fetch',
+): Promise<{ attempts: number; ok: number; seconds: number; latency: Map<string, number> }> {
   const { attempts } = makePlan(provider, reps, 'bare');
   const requests = attempts.map((p, i) => {
     const tag = `${tagPrefix}${i}`;
@@ -293,14 +307,23 @@ async function barePhase(provider: Provider, reps: number, tagPrefix: string): P
     while (next < requests.length) {
       const r = requests[next++];
       const start = performance.now();
-      const res = await fetch(r.url, r.init);
-      const reader = res.body!.getReader();
-      for (;;) {
-        const { done } = await reader.read();
-        if (done) break;
+      if (client === 'fetch') {
+        const res = await fetch(r.url, r.init);
+        const reader = res.body!.getReader();
+        for (;;) {
+          const { done } = await reader.read();
+          if (done) break;
+        }
+        latency.set(r.tag, performance.now() - start);
+        if (res.ok) ok++;
+      } else {
+        const res = await undiciTransport(r.url, r.init);
+        for await (const _ of res.body) {
+          // read to the end
+        }
+        latency.set(r.tag, performance.now() - start);
+        if (res.status === 200) ok++;
       }
-      latency.set(r.tag, performance.now() - start);
-      if (res.ok) ok++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -348,8 +371,9 @@ try {
 
   const fsync = !values['no-fsync'];
   // Warm-up of both paths (JIT, connection pool); not counted.
-  await enginePhase(provider, WARMUP_REPEATS, 'bench-warmup', join(dir, 'warmup.jsonl'), fsync);
+  const cold = await enginePhase(provider, WARMUP_REPEATS, 'bench-warmup', join(dir, 'warmup.jsonl'), fsync);
   await barePhase(provider, WARMUP_REPEATS, 'warm-');
+  await barePhase(provider, WARMUP_REPEATS, 'warm-request-', 'request');
 
   const rssBefore = process.memoryUsage().rss;
   const eng = await enginePhase(provider, repeats, 'bench-run', join(dir, 'journal.jsonl'), fsync);
@@ -358,6 +382,7 @@ try {
   // The same run without the journal's fsync, to show what the disk costs apart from the engine.
   const engNoSync = fsync ? await enginePhase(provider, repeats, 'bench-nosync', join(dir, 'journal-nosync.jsonl'), false) : null;
   const bare = await barePhase(provider, repeats, 'bare-');
+  const bareRequest = await barePhase(provider, repeats, 'bare-request-', 'request');
   // The mock logs a request when it closes; give the last ones a moment to reach the file.
   await new Promise((r) => setTimeout(r, 200));
   const truth = readGroundTruth();
@@ -377,7 +402,14 @@ try {
   }
   out(`bare fetch loop: ${bare.attempts} requests (${bare.ok} ok) in ${f2(bare.seconds)} s = ${f1(bareAttemptsPerSec)} requests/s`);
   out(`ratio engine / bare: ${f2(ratio)}  (target ≥ 0.5)`);
+  const reqPerSec = bareRequest.attempts / bareRequest.seconds;
+  const reqErr = timingErrors(bareRequest.latency, truth);
+  out(
+    `bare loop on the engine's own HTTP client (undici request): ${f1(reqPerSec)} requests/s; engine / it: ${f2(attemptsPerSec / reqPerSec)}; its wall time − mock's duration p50 ${f2(reqErr.p50)} ms, p99 ${f2(reqErr.p99)} ms`,
+  );
   out(`timing error, engine latencyMs − mock's own duration (${engErr.matched} matched): p50 ${f2(engErr.p50)} ms, p99 ${f2(engErr.p99)} ms, max ${f2(engErr.max)} ms  (targets p50 ≤ 2, p99 ≤ 10)`);
+  const coldErr = timingErrors(cold.latency, truth);
+  out(`  the warm-up (the process's first ${cold.attempts} attempts, cold JIT; not counted): ${f1(cold.attempts / cold.seconds)} attempts/s, timing error p50 ${f2(coldErr.p50)} ms, p99 ${f2(coldErr.p99)} ms`);
   out(`  for reference, bare fetch wall time − mock's duration (${bareErr.matched} matched): p50 ${f2(bareErr.p50)} ms, p99 ${f2(bareErr.p99)} ms`);
   out(`RSS: before ${f1(mb(rssBefore))} MB, at 1,000 attempts ${eng.rssAt1k === null ? 'n/a' : `${f1(mb(eng.rssAt1k))} MB`}, at the end ${f1(mb(eng.rssEnd))} MB, max ${f1(mb(eng.rssMax))} MB (target ≤ 150, flat); heap used at the end ${f1(mb(eng.heapEnd))} MB, after a forced GC ${f1(mb(eng.heapAfterGc))} MB`);
   if (eng.rssSeries.length > 1) out(`  RSS every 1,000 attempts (MB): ${eng.rssSeries.map((r) => f1(mb(r))).join(' ')}`);
