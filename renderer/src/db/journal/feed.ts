@@ -1,0 +1,51 @@
+/**
+ * The journal's change feed: which attempts a committed transaction created,
+ * changed or deleted, from Dexie hooks on this connection. The journal page's
+ * worker and the automatic checks are kept current with it.
+ */
+import type { Attempt } from '../../../../shared/domain/schemas';
+import { getDb, type TenthDb } from '../db';
+
+type ChangeListener = (ids: string[], finished: string[]) => void;
+const listeners = new Set<ChangeListener>();
+const hooked = new WeakSet<TenthDb>();
+
+/**
+ * Calls `fn` after each committed transaction that created, changed or deleted
+ * attempts, with their ids and the ids that went from `pending` to a final
+ * status (finished attempts, for automatic checks). Returns an unsubscribe.
+ */
+export function onAttemptsChanged(fn: ChangeListener, db: TenthDb = getDb()): () => void {
+  listeners.add(fn);
+  if (!hooked.has(db)) {
+    hooked.add(db);
+    const pendingByTx = new WeakMap<object, { ids: Set<string>; finished: Set<string> }>();
+    const note = (tx: { on(event: 'complete', fn: () => void): void }, id: string, finished: boolean) => {
+      let entry = pendingByTx.get(tx);
+      if (!entry) {
+        const fresh = { ids: new Set<string>(), finished: new Set<string>() };
+        entry = fresh;
+        pendingByTx.set(tx, fresh);
+        tx.on('complete', () => {
+          const ids = [...fresh.ids];
+          const done = [...fresh.finished];
+          for (const l of listeners) l(ids, done);
+        });
+      }
+      entry.ids.add(id);
+      if (finished) entry.finished.add(id);
+    };
+    db.attempts.hook('creating', function (primKey, obj, tx) {
+      note(tx, (primKey as string) ?? obj.id, false);
+    });
+    db.attempts.hook('updating', function (mods, primKey, obj, tx) {
+      const next = (mods as Partial<Attempt>).status;
+      const finished = obj.status === 'pending' && next !== undefined && next !== 'pending';
+      note(tx, primKey as string, finished);
+    });
+    db.attempts.hook('deleting', function (primKey, _obj, tx) {
+      note(tx, primKey as string, false);
+    });
+  }
+  return () => listeners.delete(fn);
+}
