@@ -6,20 +6,13 @@
  */
 import { ulid } from 'ulid';
 import type { Grade } from '../../../../shared/domain/schemas';
-import { getDb } from '../db';
+import { modifyAttempts } from '../journal';
 
 export const newGradeId = () => ulid();
 
 /** Appends grades to several attempts in one transaction. */
 export async function appendGrades(byAttempt: ReadonlyMap<string, Grade[]>): Promise<void> {
-  if (byAttempt.size === 0) return;
-  const db = getDb();
-  await db.transaction('rw', db.attempts, async () => {
-    const ids = [...byAttempt.keys()];
-    const rows = await db.attempts.bulkGet(ids);
-    const updated = rows.flatMap((a) => (a ? [{ ...a, grades: [...a.grades, ...byAttempt.get(a.id)!] }] : []));
-    await db.attempts.bulkPut(updated);
-  });
+  await modifyAttempts([...byAttempt.keys()], (a) => ({ ...a, grades: [...a.grades, ...byAttempt.get(a.id)!] }));
 }
 
 export async function addGrade(attemptId: string, grade: Grade): Promise<void> {
@@ -28,12 +21,9 @@ export async function addGrade(attemptId: string, grade: Grade): Promise<void> {
 
 /** Adds or edits (by `grade.id`) one human grade of an attempt. */
 export async function upsertHumanGrade(attemptId: string, grade: Grade & { id: string }): Promise<void> {
-  const db = getDb();
-  await db.transaction('rw', db.attempts, async () => {
-    const a = await db.attempts.get(attemptId);
-    if (!a) throw new Error(`Attempt ${attemptId} is not in the journal.`);
+  const written = await modifyAttempts([attemptId], (a) => {
     const i = a.grades.findIndex((g) => g.id === grade.id);
-    const grades = i >= 0 ? a.grades.map((g, j) => (j === i ? grade : g)) : [...a.grades, grade];
-    await db.attempts.update(attemptId, { grades });
+    return { ...a, grades: i >= 0 ? a.grades.map((g, j) => (j === i ? grade : g)) : [...a.grades, grade] };
   });
+  if (written === 0) throw new Error(`Attempt ${attemptId} is not in the journal.`);
 }

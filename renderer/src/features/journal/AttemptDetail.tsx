@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import type { Attempt, Grade } from '../../../../shared/domain/schemas';
 import { getDb } from '../../db/db';
+import { getAttempt } from '../../db/journal';
 import { judgeCallsOf, retryChain, setNotes, setTags } from '../../db/repo/attempts';
 import { addGrade, newGradeId } from '../../db/repo/grades';
 import { useUi } from '../../store/ui';
@@ -126,10 +127,10 @@ export function HandGrade({ a }: { a: Attempt }) {
 }
 
 export function AttemptDetail({ id }: { id: string }) {
-  const a = useLiveQuery(() => getDb().attempts.get(id), [id]);
+  const a = useLiveQuery(() => getAttempt(id), [id]);
   const chain = useLiveQuery(async () => (a ? retryChain(a) : null), [a?.id, a?.runId]);
   const judges = useLiveQuery(async () => (a ? judgeCallsOf(a) : []), [a?.grades.length]);
-  const graded = useLiveQuery(async () => (a?.judgeOf ? getDb().attempts.get(a.judgeOf) : undefined), [a?.judgeOf]);
+  const graded = useLiveQuery(async () => (a?.judgeOf ? getAttempt(a.judgeOf) : undefined), [a?.judgeOf]);
   const prompt = useLiveQuery(async () => (a ? getDb().prompts.get(a.promptId) : undefined), [a?.promptId]);
   const theCase = useLiveQuery(async () => (a ? getDb().cases.get(a.caseId) : undefined), [a?.caseId]);
   // A case reads as its label, else its values; the id stays in the title.

@@ -9,9 +9,9 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
-import Dexie from 'dexie';
 import type { Attempt } from '../../../../shared/domain/schemas';
 import { getDb } from '../../db/db';
+import { queryAttempts } from '../../db/journal';
 import { addGrade, newGradeId } from '../../db/repo/grades';
 import { useUi } from '../../store/ui';
 import { Markdown } from './Markdown';
@@ -181,10 +181,7 @@ function BlindSetup({ onStart }: { onStart(items: Item[]): void }) {
   const [promptId, setPromptId] = useState('');
   const cases = useLiveQuery(() => (promptId ? getDb().cases.where('promptId').equals(promptId).sortBy('order') : []), [promptId], []);
   const answered = useLiveQuery(
-    async () =>
-      promptId
-        ? (await getDb().attempts.where('[promptId+queuedAt]').between([promptId, Dexie.minKey], [promptId, Dexie.maxKey]).toArray()).filter((a) => a.status === 'ok' && !a.judgeOf)
-        : [],
+    async () => (promptId ? queryAttempts({ promptIds: [promptId] }, { where: (a) => a.status === 'ok' && !a.judgeOf }) : []),
     [promptId],
     [],
   );

@@ -1,17 +1,18 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { Attempt } from '../../../../shared/domain/schemas';
-import { getDb } from '../../db/db';
+import { getAttempts } from '../../db/journal';
 import { DiffField } from '../../editor/CodeField';
 import { attemptVerdict, fmtMs, fmtTime, fmtUsd, statusText, verdictLabel } from './format';
 import { useJournalUi } from './store';
 
 /** Two attempts side by side: facts in columns, outputs as a text diff. */
 export function Compare({ ids }: { ids: [string, string] }) {
-  const pair = useLiveQuery(() => getDb().attempts.bulkGet(ids), [ids[0], ids[1]]);
+  const pair = useLiveQuery(() => getAttempts(ids), [ids[0], ids[1]]);
   const close = useJournalUi((s) => s.compare);
   if (!pair) return <p className="muted">Loading…</p>;
-  const [a, b] = pair;
-  if (!a || !b) return <p className="warning">One of these attempts is no longer in the journal.</p>;
+  // getAttempts leaves out an id the journal no longer has.
+  if (pair.length < 2) return <p className="warning">One of these attempts is no longer in the journal.</p>;
+  const [a, b] = pair as [Attempt, Attempt];
   const rows: [string, (x: Attempt) => string][] = [
     ['Time', (x) => fmtTime(x.queuedAt)],
     ['Model', (x) => x.model],

@@ -2,7 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { ATTEMPT_STATUSES, FAILURE_CLASSES } from '../../../../shared/domain/schemas';
 import { getDb } from '../../db/db';
-import { distinctModels, distinctTags } from '../../db/repo/attempts';
+import { distinctValues } from '../../db/journal';
 import type { JournalFilter } from '../../workers/journal/query';
 import { useJournalUi } from './store';
 
@@ -34,8 +34,8 @@ export function Filters() {
   const providers = useLiveQuery(() => getDb().providers.toArray(), [], []);
   const runs = useLiveQuery(() => getDb().runs.orderBy('createdAt').reverse().limit(500).toArray(), [], []);
   const versions = useLiveQuery(() => (filter.promptId ? getDb().promptVersions.where('promptId').equals(filter.promptId).sortBy('createdAt') : []), [filter.promptId], []);
-  const models = useLiveQuery(() => distinctModels(), [], []);
-  const tags = useLiveQuery(() => distinctTags(), [], []);
+  const models = useLiveQuery(() => distinctValues('model'), [], []);
+  const tags = useLiveQuery(() => distinctValues('tags'), [], []);
   const [text, setText] = useState(filter.text ?? '');
   useEffect(() => setText(filter.text ?? ''), [filter.text]);
 

@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Grade } from '../../../../shared/domain/schemas';
 import { registerCommands } from '../../app/commands';
 import { getDb } from '../../db/db';
+import { getAttempt } from '../../db/journal';
 import { ungradedQueue, type QueueScope } from '../../db/repo/attempts';
 import { newGradeId, upsertHumanGrade } from '../../db/repo/grades';
 import { useUi } from '../../store/ui';
@@ -30,7 +31,7 @@ export function GradeQueue() {
   const toast = useUi((s) => s.toast);
 
   const id = queue?.[i];
-  const a = useLiveQuery(() => (id ? getDb().attempts.get(id) : undefined), [id]);
+  const a = useLiveQuery(() => (id ? getAttempt(id) : undefined), [id]);
   const c = useLiveQuery(() => (a ? getDb().cases.get(a.caseId) : undefined), [a?.caseId]);
   const current = id ? session[id] : undefined;
 

@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { registerCommands } from '../../app/commands';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
-import { getDb } from '../../db/db';
+import { countAttempts } from '../../db/journal';
 import { useUi } from '../../store/ui';
 import { AttemptDetail } from './AttemptDetail';
 import { BlindReview } from './BlindReview';
@@ -15,33 +15,11 @@ import { JournalTable } from './JournalTable';
 import { JudgePanel } from './JudgePanel';
 import { JOURNAL_TABS, TAB_LABELS, useJournalUi } from './store';
 import { ExportButton } from '../data';
-import type { JournalFilter as ViewFilter } from '../../workers/journal/query';
-import type { JournalFilter as ExportFilter } from '../../../../shared/journal/filter';
+import { exportSelection } from './selection';
 import './journal.css';
 
-/**
- * The journal view's filter as an export selection. Verdict, search text and the
- * judge-call toggle narrow the view only: an export of the selection keeps the
- * fields the journal format can select by.
- */
-export function exportSelection(f: ViewFilter): ExportFilter {
-  const one = <T,>(v: T | undefined) => (v === undefined ? undefined : [v]);
-  return {
-    promptIds: one(f.promptId),
-    promptVersions: one(f.promptVersion),
-    models: one(f.model),
-    providerIds: one(f.providerId),
-    runIds: one(f.runId),
-    statuses: one(f.status),
-    failureClasses: one(f.failureClass),
-    tags: one(f.tag),
-    from: f.from,
-    to: f.to,
-  };
-}
-
 export function JournalPage() {
-  const count = useLiveQuery(() => getDb().attempts.count(), [], null);
+  const count = useLiveQuery(() => countAttempts(), [], null);
   const setPage = useUi((s) => s.setPage);
   const tab = useJournalUi((s) => s.tab);
   const setTab = useJournalUi((s) => s.setTab);

@@ -1,8 +1,8 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import Dexie from 'dexie';
 import { useState } from 'react';
 import { agreementWithHumans, JudgeConfig } from '../../../../shared/judge';
 import { getDb } from '../../db/db';
+import { queryAttempts } from '../../db/journal';
 import { useUi } from '../../store/ui';
 import { judgeSelfAgreement, runJudge } from './judgeRunner';
 import { PromptPicker } from './PromptPicker';
@@ -28,7 +28,7 @@ export function JudgePanel() {
   const toast = useUi((s) => s.toast);
 
   const attempts = useLiveQuery(
-    async () => (promptId ? (await getDb().attempts.where('[promptId+queuedAt]').between([promptId, Dexie.minKey], [promptId, Dexie.maxKey]).toArray()).filter((a) => a.status === 'ok' && !a.judgeOf) : []),
+    async () => (promptId ? queryAttempts({ promptIds: [promptId] }, { where: (a) => a.status === 'ok' && !a.judgeOf }) : []),
     [promptId],
     [],
   );

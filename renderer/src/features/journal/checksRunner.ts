@@ -3,12 +3,11 @@
  * window (a Dexie hook sees it go from `pending` to final) and, on demand,
  * over past attempts. Results are appended as new grades; older grades stay.
  */
-import Dexie from 'dexie';
 import type { Attempt, Prompt } from '../../../../shared/domain/schemas';
 import { checksApply, outcomesToGrades, readChecks, runChecks, workerJsRunner, type Check, type WorkerJsRunner, type WorkerPort } from '../../../../shared/checks';
 import type { ExprResponse } from '../../../../shared/checks';
 import { getDb } from '../../db/db';
-import { onAttemptsChanged } from '../../db/repo/attempts';
+import { attemptIds, getAttempts, onAttemptsChanged } from '../../db/journal';
 import { appendGrades, newGradeId } from '../../db/repo/grades';
 
 function webWorkerPort(): WorkerPort {
@@ -55,13 +54,11 @@ export async function rerunChecks(promptId: string, onProgress?: (done: number, 
   const prompt = await db.prompts.get(promptId);
   const checks = checksOf(prompt);
   if (checks.length === 0) return 0;
-  const ids = (await db.attempts.where('[promptId+queuedAt]').between([promptId, Dexie.minKey], [promptId, Dexie.maxKey]).toArray())
-    .filter((a) => checksApply(a) && !a.judgeOf)
-    .map((a) => a.id);
+  const ids = await attemptIds({ promptIds: [promptId] }, { where: (a) => checksApply(a) && !a.judgeOf });
   const at = Date.now();
   let done = 0;
   for (let i = 0; i < ids.length; i += 200) {
-    const batch = (await db.attempts.bulkGet(ids.slice(i, i + 200))).filter((a): a is Attempt => a !== undefined);
+    const batch = await getAttempts(ids.slice(i, i + 200));
     done += await gradeWithChecks(batch, checks, at);
     onProgress?.(done, ids.length);
   }
@@ -83,7 +80,7 @@ export function startAutoChecks(): () => void {
     chain = chain
       .then(async () => {
         const db = getDb();
-        const list = (await db.attempts.bulkGet(finished)).filter((a): a is Attempt => a !== undefined && checksApply(a) && !a.judgeOf);
+        const list = (await getAttempts(finished)).filter((a) => checksApply(a) && !a.judgeOf);
         const byPrompt = new Map<string, Attempt[]>();
         for (const a of list) (byPrompt.get(a.promptId) ?? byPrompt.set(a.promptId, []).get(a.promptId)!).push(a);
         for (const [promptId, attempts] of byPrompt) await gradeWithChecks(attempts, checksOf(await db.prompts.get(promptId)));

@@ -3,7 +3,7 @@
  * on first use, fed the ids of changed attempts, asked for the ids matching a
  * filter. One worker for the app.
  */
-import { onAttemptsChanged } from '../../db/repo/attempts';
+import { onAttemptsChanged } from '../../db/journal';
 import type { FromWorker, JournalFilter, JournalSort, ToWorker } from '../../workers/journal/query';
 
 export interface IndexProgress {

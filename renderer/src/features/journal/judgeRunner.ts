@@ -10,6 +10,7 @@ import { DEFAULT_RETRY_POLICY, type Attempt, type Run } from '../../../../shared
 import { callerFromStream, createRunEngine, renderTemplate, type PlannedAttempt } from '../../../../shared/engine';
 import { aggregateJudge, judgeGrade, judgeMessages, parseJudgeReply, type JudgeConfig, type JudgeReply } from '../../../../shared/judge';
 import { getDb } from '../../db/db';
+import { getAttempts } from '../../db/journal';
 import { dexieSink } from '../../runs/sink';
 import { owner, holdOwnerLock } from '../../runs/owner';
 import { appendGrades, newGradeId } from '../../db/repo/grades';
@@ -46,7 +47,7 @@ export async function runJudge(config: JudgeConfig, attemptIds: readonly string[
   const provider = await db.providers.get(config.providerId);
   if (!provider) throw new Error('The judge provider is not configured.');
   const price = provider.models.find((m) => m.id === config.model)?.price ?? null;
-  const subjects = (await db.attempts.bulkGet([...attemptIds])).filter((a): a is Attempt => a !== undefined && a.status === 'ok' && !a.judgeOf);
+  const subjects = (await getAttempts(attemptIds)).filter((a) => a.status === 'ok' && !a.judgeOf);
 
   const planned: PlannedAttempt[] = [];
   const gradedOf: string[] = [];
@@ -129,7 +130,7 @@ export async function judgeSelfAgreement(graded: readonly Attempt[], judgeName: 
     const g = [...a.grades].reverse().find((x) => x.source === 'judge' && x.name === judgeName);
     return g?.judgeAttemptIds ? [g.judgeAttemptIds] : [];
   });
-  const calls = new Map((await getDb().attempts.bulkGet(ids.flat())).flatMap((a) => (a ? [[a.id, a] as const] : [])));
+  const calls = new Map((await getAttempts(ids.flat())).map((a) => [a.id, a] as const));
   let n = 0;
   let agree = 0;
   let spread = 0;

@@ -1,14 +1,16 @@
 /**
  * The rows of the journal table for a filter and sort: a count and rows fetched
- * a page at a time as the table scrolls. Filters one Dexie index can serve in
- * time order page straight off that index; the rest ask the worker for the
- * ordered ids and fetch just the visible rows by id.
+ * a page at a time as the table scrolls. Filters the journal's indexes can
+ * serve in time order (`needsWorker` says which) are paged by the journal
+ * itself; the rest ask the worker for the ordered ids and fetch just the
+ * visible rows by id.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Attempt } from '../../../../shared/domain/schemas';
-import { attemptsByIds, indexedCount, indexedPage } from '../../db/repo/attempts';
+import { countAttempts, getAttempts, queryAttempts } from '../../db/journal';
 import { needsWorker, type JournalFilter, type JournalSort } from '../../workers/journal/query';
 import { onJournalChanged, queryIds } from './journalWorker';
+import { exportSelection } from './selection';
 
 export const PAGE = 100;
 
@@ -65,7 +67,7 @@ export function useJournalRows(filter: JournalFilter, sort: JournalSort): Journa
     setError(null);
     const run = async () => {
       const list = source === 'worker' ? await queryIds(filter, sort) : null;
-      const n = list ? list.length : await indexedCount(filter);
+      const n = list ? list.length : await countAttempts(exportSelection(filter));
       if (cancelled || k !== key.current) return;
       // A new filter starts empty; a refresh of the same one keeps showing the old rows until re-read.
       if (lastFilterKey.current !== filterKey) pages.current = new Map();
@@ -92,8 +94,8 @@ export function useJournalRows(filter: JournalFilter, sort: JournalSort): Journa
         loading.current.add(p);
         const load =
           source === 'worker' && ids
-            ? attemptsByIds(ids.slice(p * PAGE, (p + 1) * PAGE))
-            : indexedPage(filter, sort.dir === 'desc', p * PAGE, PAGE);
+            ? getAttempts(ids.slice(p * PAGE, (p + 1) * PAGE))
+            : queryAttempts(exportSelection(filter), { newestFirst: sort.dir === 'desc', offset: p * PAGE, limit: PAGE });
         load
           .then((rows) => {
             if (k !== key.current) return;
