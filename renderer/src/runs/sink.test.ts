@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Dexie from 'dexie';
 import { createDb } from '../db/db';
+import { getAttempt, updateAttempt } from '../db/journal';
 import { dexieSink } from './sink';
 import type { Attempt } from '../../../shared/domain/schemas';
 
@@ -22,9 +23,9 @@ describe('dexie sink', () => {
     const db = createDb(name);
     const sink = dexieSink(db);
     await sink.writePending(pending);
-    await db.attempts.update('a1', { grades: [{ source: 'human', name: 'human', pass: true, score: 1, at: 5 }], notes: 'looked good', tags: ['x'] });
+    await updateAttempt('a1', { grades: [{ source: 'human', name: 'human', pass: true, score: 1, at: 5 }], notes: 'looked good', tags: ['x'] }, db);
     await sink.writeFinished({ ...pending, status: 'ok', output: 'hello', endedAt: 9 });
-    const stored = await db.attempts.get('a1');
+    const stored = await getAttempt('a1', db);
     expect(stored).toMatchObject({ status: 'ok', output: 'hello', notes: 'looked good', tags: ['x'] });
     expect(stored?.grades).toHaveLength(1);
     db.close();

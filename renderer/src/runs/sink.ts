@@ -7,6 +7,7 @@
 import type { JournalSink } from '../../../shared/engine';
 import type { Attempt, Run } from '../../../shared/domain/schemas';
 import { getDb, type TenthDb } from '../db/db';
+import { finishAttempt, putAttempt } from '../db/journal';
 
 /**
  * A short IndexedDB failure (an aborted transaction, a busy disk) must not lose
@@ -25,22 +26,10 @@ async function withRetries<T>(write: () => Promise<T>, tries = 4): Promise<T> {
 
 export function dexieSink(db: TenthDb = getDb()): JournalSink {
   return {
-    writePending: (a: Attempt) => withRetries(() => db.attempts.put(a)).then(() => undefined),
+    writePending: (a: Attempt) => withRetries(() => putAttempt(a, db)),
     // A person may grade, tag or annotate an attempt while it streams: the
     // finished record keeps those rather than the pending snapshot's empty ones.
-    writeFinished: (a: Attempt) =>
-      withRetries(() =>
-        db.transaction('rw', db.attempts, async () => {
-          const stored = await db.attempts.get(a.id);
-          const grades = [...(stored?.grades ?? []), ...a.grades.filter((g) => !stored?.grades.some((s) => s.at === g.at && s.name === g.name))];
-          await db.attempts.put({
-            ...a,
-            grades,
-            notes: stored?.notes ?? a.notes,
-            tags: stored?.tags ?? a.tags,
-          });
-        }),
-      ),
+    writeFinished: (a: Attempt) => withRetries(() => finishAttempt(a, db)),
     writeRun: (run: Run) => withRetries(() => db.runs.put(run)).then(() => undefined),
   };
 }

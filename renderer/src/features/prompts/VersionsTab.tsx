@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { DiffField } from '../../editor/CodeField';
 import { getDb } from '../../db/db';
+import { countAttempts } from '../../db/journal';
 import type { PromptVersion } from '../../../../shared/domain/schemas';
 
 /** A version as text, so the diff shows system, messages and parameters in one view. */
@@ -20,7 +21,7 @@ export function VersionsTab({ promptId }: { promptId: string }) {
   const counts = useLiveQuery(
     async () => {
       const ids = (versions ?? []).map((v) => v.id);
-      const n = await Promise.all(ids.map((id) => getDb().attempts.where('promptVersion').equals(id).count()));
+      const n = await Promise.all(ids.map((id) => countAttempts({ promptVersions: [id] })));
       return new Map(ids.map((id, i) => [id, n[i]!]));
     },
     [versions],

@@ -4,6 +4,7 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { registerCommands } from '../../app/commands';
 import { PageHeader } from '../../components/PageHeader';
 import { getDb } from '../../db/db';
+import { queryAttempts } from '../../db/journal';
 import { launchRun, runControls, useLiveRuns, type LiveAttempt, type LivePhase } from '../../runs/manager';
 import { useUi } from '../../store/ui';
 import { expandRun, type RunProgress } from '../../../../shared/engine';
@@ -56,7 +57,7 @@ export function RunView({ runId }: { runId: string }) {
   const live = useLiveRuns((s) => s.runs[runId]);
   const stored = useLiveQuery(() => getDb().runs.get(runId), [runId]);
   // Once the run is no longer live in this page, the journal is the source.
-  const records = useLiveQuery(async () => (live ? null : await getDb().attempts.where('runId').equals(runId).sortBy('queuedAt')), [runId, Boolean(live)], null);
+  const records = useLiveQuery(async () => (live ? null : await queryAttempts({ runIds: [runId] })), [runId, Boolean(live)], null);
   const cases = useLiveQuery(async () => {
     const run = stored ?? live?.run;
     if (!run) return new Map<string, Case>();
