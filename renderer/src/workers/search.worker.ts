@@ -4,11 +4,13 @@
  * text) with the matching ids in order. The page fetches only the rows it shows
  * (by id, from Dexie), so 100,000 attempts never cross into the main thread.
  *
- * It opens the same Dexie database itself; the page tells it which ids changed
- * (Dexie hooks there) and it re-reads those.
+ * It opens the same Dexie database itself and reads it through the journal
+ * module; the page tells it which ids changed (the journal's change feed there)
+ * and it re-reads those.
  */
 import MiniSearch from 'minisearch';
 import { createDb } from '../db/db';
+import { countAttempts, getAttempts, scanAttempts } from '../db/journal';
 import type { Attempt } from '../../../shared/domain/schemas';
 import { matches, project, sortProjections, type FromWorker, type Projection, type ToWorker } from './journal/query';
 
@@ -34,22 +36,18 @@ function put(a: Attempt) {
 }
 
 async function load() {
-  const total = await db.attempts.count();
+  const total = await countAttempts(null, db);
   post({ type: 'progress', loaded: 0, total, ready: false });
-  let last = '';
   // Small reads with a pause between: IndexedDB serves this window's requests in
   // turn, so a page the user is waiting for is never queued behind a big read.
-  const batch = 1_000;
-  for (;;) {
-    if (last) await new Promise((r) => setTimeout(r, 4));
-    const chunk = last ? await db.attempts.where(':id').above(last).limit(batch).toArray() : await db.attempts.orderBy(':id').limit(batch).toArray();
-    if (chunk.length === 0) break;
+  // The scan reads its next page only when the loop asks for it, after the pause.
+  for await (const chunk of scanAttempts(null, { pageSize: 1_000 }, db)) {
     for (const a of chunk) {
       rows.set(a.id, project(a));
     }
     search.addAll(chunk.map(doc));
-    last = chunk[chunk.length - 1]!.id;
     post({ type: 'progress', loaded: rows.size, total: Math.max(total, rows.size), ready: false });
+    await new Promise((r) => setTimeout(r, 4));
   }
   ready = true;
   post({ type: 'progress', loaded: rows.size, total: rows.size, ready: true });
@@ -63,11 +61,11 @@ async function handle(m: ToWorker) {
   }
   switch (m.type) {
     case 'changed': {
-      const list = await db.attempts.bulkGet(m.ids);
-      list.forEach((a, i) => {
-        if (a) put(a);
-        else if (rows.delete(m.ids[i]!) && search.has(m.ids[i]!)) search.discard(m.ids[i]!);
-      });
+      const list = await getAttempts(m.ids, db);
+      for (const a of list) put(a);
+      // An id the journal no longer has was deleted.
+      const found = new Set(list.map((a) => a.id));
+      for (const id of m.ids) if (!found.has(id) && rows.delete(id) && search.has(id)) search.discard(id);
       break;
     }
     case 'deleted':

@@ -17,7 +17,6 @@ export {
   attemptIds,
   attemptsJudging,
   countAttempts,
-  DEFAULT_PAGE_SIZE,
   distinctValues,
   existingAttemptIds,
   getAttempt,

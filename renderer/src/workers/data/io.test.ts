@@ -11,7 +11,7 @@ import { serializeRecord } from '../../../../shared/journal/jsonl';
 import { sampleJournal, sampleProvider } from '../../../../shared/journal/sample';
 import { createDb, type TenthDb } from '../../db/db';
 import { exportFromDexie, importIntoDexie, watchedSource, type ExportFormat } from './io';
-import { attemptPages, indexFor, selectAttempts } from './query';
+import { scanAttempts, selectAttempts } from '../../db/journal';
 
 const APP = { name: 'Tenth', version: '0.1.0' };
 const AT = 1_760_000_999_000;
@@ -171,10 +171,10 @@ describe('selections', () => {
 
   it.each(filters)('%s: uses its index and returns exactly the matching attempts', async (_label, filter, access) => {
     const { db, j } = await seeded(200, 10);
-    expect(indexFor(db, filter).access).toBe(access);
-    const sel = await selectAttempts(db, filter);
+    const sel = await selectAttempts(filter, db);
+    expect(sel.access).toBe(access);
     const got: Attempt[] = [];
-    for await (const page of attemptPages(db, filter, sel, { pageSize: 13 })) {
+    for await (const page of scanAttempts(filter, { selection: sel, pageSize: 13 }, db)) {
       expect(page.length).toBeLessThanOrEqual(13);
       got.push(...page);
     }

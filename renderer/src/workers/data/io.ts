@@ -3,6 +3,9 @@
  * shared/journal. Runs in the data worker (IndexedDB exists in workers) and, for
  * the tests, directly against fake-indexeddb.
  *
+ * Attempts are read and written through the journal module (db/journal); the
+ * other records through their Dexie tables.
+ *
  * Export streams: attempts are read a page at a time and the exporters yield
  * text chunks, so memory stays flat whatever the journal's size. A selection
  * first walks its attempts once to learn which runs, prompts, versions, cases
@@ -24,7 +27,7 @@ import { planImport, type ImportMode, type ImportReport, type ImportSource } fro
 import type { DataRecordType, RecordMap } from '../../../../shared/journal/records';
 import { DB_NAME, type TenthDb } from '../../db/db';
 import { SCHEMA_VERSIONS } from '../../db/schema';
-import { attemptPages, attemptsOf, selectAttempts, type Selection } from './query';
+import { addAttempts, existingAttemptIds, scanAttempts, selectAttempts, type Selection } from '../../db/journal';
 import { readAll } from '../../../../shared/providers/decoder';
 
 export type ExportFormat = 'jsonl' | 'csv' | 'json';
@@ -51,7 +54,7 @@ export function openDataDb(name = DB_NAME): TenthDb {
  * the bridge's MAX_CHUNK_CHARS and the browser host's body limit.
  */
 export const DEFAULT_CHUNK_CHARS = 4 * 1024 * 1024;
-/** Attempts per Dexie read when exporting (one getAll over a primary-key range). */
+/** Attempts per journal read when exporting (one getAll over a primary-key range). */
 export const EXPORT_PAGE_SIZE = 5000;
 
 /**
@@ -95,6 +98,11 @@ export interface DexieExportOptions {
   bom?: boolean;
 }
 
+/** Every attempt of the pages, one by one (what the exporters take). */
+async function* attemptsOf(pages: AsyncIterable<Attempt[]>): AsyncGenerator<Attempt> {
+  for await (const page of pages) yield* page;
+}
+
 function sortedIds(ids: Iterable<string>): string[] {
   return [...ids].sort();
 }
@@ -111,7 +119,7 @@ async function referencedBy(db: TenthDb, filter: JournalFilter, sel: Selection, 
   const cases = new Set<string>();
   const providers = new Set<string>();
   let seen = 0;
-  for await (const page of attemptPages(db, filter, sel, { pageSize: opts.pageSize, signal: opts.signal })) {
+  for await (const page of scanAttempts(filter, { selection: sel, pageSize: opts.pageSize, signal: opts.signal }, db)) {
     for (const a of page) {
       runs.add(a.runId);
       prompts.add(a.promptId);
@@ -131,7 +139,7 @@ export async function dexieSource(
   opts: DexieExportOptions,
 ): Promise<{ source: JournalSource; selection: Selection; countAttempt: () => number }> {
   const filter = opts.filter ?? null;
-  const selection = await selectAttempts(db, filter);
+  const selection = await selectAttempts(filter, db);
   let written = 0;
   const counted = async function* (it: AsyncIterable<Attempt>): AsyncGenerator<Attempt> {
     for await (const a of it) {
@@ -140,7 +148,7 @@ export async function dexieSource(
       yield a;
     }
   };
-  const attempts = counted(attemptsOf(attemptPages(db, filter, selection, { pageSize: opts.pageSize ?? EXPORT_PAGE_SIZE, signal: opts.signal })));
+  const attempts = counted(attemptsOf(scanAttempts(filter, { selection, pageSize: opts.pageSize ?? EXPORT_PAGE_SIZE, signal: opts.signal }, db)));
   if (opts.format === 'csv') return { source: { attempts }, selection, countAttempt: () => written };
   if (!filter || isEmptyFilter(filter)) {
     return {
@@ -207,14 +215,14 @@ export async function* exportFromDexie(db: TenthDb, opts: DexieExportOptions): A
 // ---------------------------------------------------------------------------
 // Import
 
-function tableOf(db: TenthDb, type: DataRecordType): Table<{ id: string }, string> {
+/** The Dexie table of a record type other than attempts (those go through the journal). */
+function tableOf(db: TenthDb, type: Exclude<DataRecordType, 'attempt'>): Table<{ id: string }, string> {
   const t = {
     provider: db.providers,
     prompt: db.prompts,
     promptVersion: db.promptVersions,
     case: db.cases,
     run: db.runs,
-    attempt: db.attempts,
   }[type];
   return t as unknown as Table<{ id: string }, string>;
 }
@@ -264,6 +272,7 @@ export async function importIntoDexie(db: TenthDb, source: ImportSource, opts: D
       existingIds: async (type, ids) => {
         // The batch before may still be committing: its ids must count as existing.
         if (inFlight) await inFlight;
+        if (type === 'attempt') return existingAttemptIds(ids, db);
         return (await tableOf(db, type).where(':id').anyOf([...ids]).primaryKeys()) as string[];
       },
     },
@@ -274,10 +283,17 @@ export async function importIntoDexie(db: TenthDb, source: ImportSource, opts: D
       onBatch: async <T extends DataRecordType>(type: T, records: RecordMap[T][]) => {
         opts.signal?.throwIfAborted();
         if (inFlight) await inFlight;
-        const table = tableOf(db, type);
         const rows = type === 'provider' ? await uniqueProviderNames(db, records as Provider[]) : records;
-        // bulkAdd, not bulkPut: merging never overwrites a record the journal already has.
-        const write = db.transaction('rw', table, () => table.bulkAdd(rows as { id: string }[])).then(() => {
+        // Adds, never puts: merging never overwrites a record the journal already has.
+        const add = async (): Promise<void> => {
+          if (type === 'attempt') {
+            await addAttempts(rows as Attempt[], db);
+            return;
+          }
+          const table = tableOf(db, type as Exclude<DataRecordType, 'attempt'>);
+          await db.transaction('rw', table, () => table.bulkAdd(rows as { id: string }[]));
+        };
+        const write = add().then(() => {
           written += rows.length;
           opts.onWritten?.(written);
         });

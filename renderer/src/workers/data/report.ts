@@ -7,14 +7,14 @@ import type { Attempt } from '../../../../shared/domain/schemas';
 import type { JournalFilter } from '../../../../shared/journal/filter';
 import { buildReport, renderHtml, renderMarkdown } from '../../../../shared/report';
 import type { TenthDb } from '../../db/db';
-import { attemptPages } from './query';
+import { scanAttempts } from '../../db/journal';
 
 export async function buildReportFromDexie(
   db: TenthDb,
   req: { filter: JournalFilter | null; app: { name: string; version: string }; title?: string; generatedAt: number; signal?: AbortSignal },
 ): Promise<{ html: string; markdown: string; attempts: number }> {
   const attempts: Attempt[] = [];
-  for await (const page of attemptPages(db, req.filter, undefined, { signal: req.signal })) attempts.push(...page);
+  for await (const page of scanAttempts(req.filter, { signal: req.signal }, db)) attempts.push(...page);
   const promptIds = [...new Set(attempts.map((a) => a.promptId))].sort();
   const versionIds = [...new Set(attempts.map((a) => a.promptVersion))].sort();
   const prompts = (await db.prompts.bulkGet(promptIds)).filter((p) => p !== undefined);
