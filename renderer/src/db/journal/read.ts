@@ -40,8 +40,14 @@ async function unordered(f: JournalFilter, where: ((a: Attempt) => boolean) | un
   const keep = compileFilter(f);
   const rows = await (collection ?? db.attempts.toCollection()).toArray();
   const seen = new Set<string>();
-  // A multi-entry index (tags) or overlapping ranges can return a row twice.
-  return rows.filter((a) => !seen.has(a.id) && seen.add(a.id) && keep(a) && (!where || where(a)));
+  const out: Attempt[] = [];
+  for (const a of rows) {
+    // A multi-entry index (tags) or overlapping ranges can return a row twice.
+    if (seen.has(a.id)) continue;
+    seen.add(a.id);
+    if (keep(a) && (!where || where(a))) out.push(a);
+  }
+  return out;
 }
 
 /**
