@@ -7,8 +7,10 @@ import {
   pairedSampleSize,
   twoProportionSampleSize,
 } from './compare';
-import { mulberry32 } from './prng';
+import { mulberry32, type Rng } from './prng';
+import { quantileOfSorted } from './quantiles';
 import { attempt, check, outcome } from './testing';
+import { type StatsAttempt, verdictOf } from './verdict';
 
 describe('pairedDifference', () => {
   it('hand-worked: d = 0.5, 0.2, 0 → mean 0.2333, interval spans 0', () => {
@@ -186,5 +188,156 @@ describe('bootstrapFloorDifference', () => {
   it('a model that always scores 1 against one that always scores 0: [1, 1]', () => {
     const r = bootstrapFloorDifference([[1, 1], [1]], [[0], [0, 0]], { replicates: 100 });
     expect(r).toMatchObject({ diff: 1, lower: 1, upper: 1 });
+  });
+});
+
+/**
+ * The bootstrap written out the straightforward way: copy each replicate's
+ * drawn cases, sort, take the type-7 quantile. bootstrapFloorDifference reads
+ * the same order statistics off presorted scores; it must give the same numbers.
+ */
+function copyingBootstrap(casesA: number[][], casesB: number[][], replicates: number, seed: number, q: number) {
+  const k = Math.min(casesA.length, casesB.length);
+  const rng = mulberry32(seed);
+  const diffs: number[] = [];
+  for (let r = 0; r < replicates; r++) {
+    const xa: number[] = [];
+    const xb: number[] = [];
+    for (let j = 0; j < k; j++) {
+      const c = Math.floor(rng() * k);
+      xa.push(...casesA[c]);
+      xb.push(...casesB[c]);
+    }
+    const qa = quantileOfSorted(Float64Array.from(xa).sort(), q);
+    const qb = quantileOfSorted(Float64Array.from(xb).sort(), q);
+    if (qa !== null && qb !== null) diffs.push(qa - qb);
+  }
+  const sorted = Float64Array.from(diffs).sort();
+  const a = quantileOfSorted(Float64Array.from(casesA.slice(0, k).flat()).sort(), q);
+  const b = quantileOfSorted(Float64Array.from(casesB.slice(0, k).flat()).sort(), q);
+  return { a, b, lower: quantileOfSorted(sorted, 0.025), upper: quantileOfSorted(sorted, 0.975), replicates: diffs.length };
+}
+
+describe('bootstrapFloorDifference against copying each replicate', () => {
+  const cases = (rng: Rng, k: number, maxSize: number, ties: boolean) =>
+    Array.from({ length: k }, () => Array.from({ length: Math.floor(rng() * (maxSize + 1)) }, () => (ties ? Math.round(rng() * 10) / 10 : rng())));
+
+  it('gives the same numbers, bit for bit, on generated cases: uneven and empty cases, ties, unequal case counts, any q', () => {
+    const rng = mulberry32(2026);
+    let compared = 0;
+    for (let t = 0; t < 60; t++) {
+      const k = 1 + Math.floor(rng() * 25);
+      const ties = t % 2 === 0;
+      const casesA = cases(rng, k, 1 + (t % 6), ties);
+      const casesB = cases(rng, k + (t % 3), 1 + ((t + 3) % 6), ties);
+      const q = [0.1, 0.1, 0, 0.25, 0.5, 0.9, 1][t % 7];
+      const seed = 1 + t;
+      const fast = bootstrapFloorDifference(casesA, casesB, { replicates: 150, seed, q });
+      const slow = copyingBootstrap(casesA, casesB, 150, seed, q);
+      expect({ a: fast.a, b: fast.b }).toEqual({ a: slow.a, b: slow.b });
+      if (fast.diff === null) {
+        expect(slow.a === null || slow.b === null).toBe(true);
+        continue;
+      }
+      expect({ lower: fast.lower, upper: fast.upper, replicates: fast.replicates }).toEqual({ lower: slow.lower, upper: slow.upper, replicates: slow.replicates });
+      compared++;
+    }
+    // Most draws have scores on both sides: the comparison above was not vacuous.
+    expect(compared).toBeGreaterThan(40);
+  });
+});
+
+/** comparePair's pairing check written the straightforward way: one key per (case, repeat) over all shared attempts. */
+function keyedPairing(a: readonly StatsAttempt[], b: readonly StatsAttempt[]) {
+  const scored = (xs: readonly StatsAttempt[]) =>
+    xs.flatMap((x) => {
+      const v = verdictOf(x);
+      return !x.judgeOf && (v.verdict === 'pass' || v.verdict === 'fail') ? [{ caseId: x.caseId, repeatIndex: x.repeatIndex, pass: v.verdict === 'pass' }] : [];
+    });
+  const group = (xs: ReturnType<typeof scored>) => {
+    const m = new Map<string, ReturnType<typeof scored>>();
+    for (const x of xs) m.set(x.caseId, [...(m.get(x.caseId) ?? []), x]);
+    return m;
+  };
+  const byA = group(scored(a));
+  const byB = group(scored(b));
+  const shared = [...byA.keys()].filter((c) => byB.has(c));
+  const flatA = shared.flatMap((c) => byA.get(c)!);
+  const flatB = shared.flatMap((c) => byB.get(c)!);
+  const key = (s: { caseId: string; repeatIndex: number }) => `${s.caseId}\u0000${s.repeatIndex}`;
+  const mapA = new Map<string, boolean>();
+  for (const s of flatA) {
+    if (mapA.has(key(s))) return { reason: `model A has more than one scored attempt for case ${s.caseId}, repeat ${s.repeatIndex}` };
+    mapA.set(key(s), s.pass);
+  }
+  if (flatA.length !== flatB.length) return { reason: `the models have different numbers of scored attempts (${flatA.length} vs ${flatB.length})` };
+  const table = { pairs: 0, bothPass: 0, b: 0, c: 0, bothFail: 0 };
+  const seen = new Set<string>();
+  for (const s of flatB) {
+    if (seen.has(key(s))) return { reason: `model B has more than one scored attempt for case ${s.caseId}, repeat ${s.repeatIndex}` };
+    seen.add(key(s));
+    const pa = mapA.get(key(s));
+    if (pa === undefined) return { reason: `case ${s.caseId}, repeat ${s.repeatIndex} has no scored attempt from model A` };
+    table.pairs++;
+    if (pa && s.pass) table.bothPass++;
+    else if (pa) table.b++;
+    else if (s.pass) table.c++;
+    else table.bothFail++;
+  }
+  return { table };
+}
+
+describe('comparePair pairing against one key per (case, repeat)', () => {
+  it('finds the same table, or the same first reason McNemar does not apply, on generated journals', () => {
+    const rng = mulberry32(7);
+    const side = (model: string) => {
+      const out: StatsAttempt[] = [];
+      const cases = 1 + Math.floor(rng() * 5);
+      for (let c = 0; c < cases; c++) {
+        const repeats = Math.floor(rng() * 4);
+        // Mostly 0..n−1 in order; sometimes reversed, a retry sharing a repeat index, or a gap.
+        const order = Array.from({ length: repeats }, (_, r) => r);
+        const twist = rng();
+        if (twist < 0.15) order.reverse();
+        else if (twist < 0.25 && repeats > 0) order.push(order[0]);
+        else if (twist < 0.3) order.push(repeats + 1);
+        for (const r of order) {
+          const failed = rng() < 0.15;
+          const judge = rng() < 0.05;
+          out.push(
+            attempt({
+              model,
+              caseId: `c${c}`,
+              repeatIndex: r,
+              status: failed ? 'failed' : 'ok',
+              failure: failed ? { class: 'timeout' } : null,
+              judgeOf: judge ? 'x' : null,
+              grades: failed || rng() < 0.05 ? [] : [check(rng() < 0.6)],
+            }),
+          );
+        }
+      }
+      return out;
+    };
+    const kinds = new Set<string>();
+    for (let t = 0; t < 400; t++) {
+      const a = side('A');
+      const b = side('B');
+      const r = comparePair(a, b, { replicates: 10 });
+      const want = keyedPairing(a, b);
+      if (r.passTest === null) {
+        expect(r.cases.shared).toBe(0);
+        continue;
+      }
+      if ('table' in want) {
+        expect(r.passTest).toMatchObject({ method: 'mcnemar-exact', ...want.table });
+        kinds.add('mcnemar');
+      } else {
+        expect('reason' in r.passTest && r.passTest.reason).toBe(want.reason);
+        kinds.add(want.reason!.replace(/\d+|c\d+/g, '#').slice(0, 20));
+      }
+    }
+    // Every outcome came up: McNemar, and each of the four reasons.
+    expect(kinds.size).toBe(5);
   });
 });

@@ -8,7 +8,7 @@ import { type Confidence, rateConfidence } from './confidence';
 import { binomialTwoSidedHalfP, probit, studentTQuantile } from './distributions';
 import { clusteredRate, type RateStat, type TwoProportionTest, twoProportionZTest } from './intervals';
 import { mulberry32 } from './prng';
-import { quantileOfSorted, quantileSelectInPlace } from './quantiles';
+import { quantileOfSorted } from './quantiles';
 import { type StatsAttempt, verdictOf } from './verdict';
 
 export type ComparisonVerdict = 'a-higher' | 'b-higher' | 'not-distinguishable-yet' | 'insufficient-data';
@@ -123,30 +123,55 @@ export interface CompareOptions {
   judges?: boolean;
 }
 
-interface Scored {
-  caseId: string;
-  repeatIndex: number;
+/** A scored attempt (graded ok + failed) as a comparison reads it. */
+export interface ScoredAttempt {
+  /** The attempt itself: its repeat index pairs it, and callers can show it (the worst-of-N gallery). */
+  attempt: StatsAttempt;
   pass: boolean;
   score: number;
 }
 
-function scoredAttempts(attempts: readonly StatsAttempt[], judges: boolean | undefined): Scored[] {
-  const out: Scored[] = [];
+/**
+ * One model's scored attempts on one case, with the figures a comparison reads
+ * from each copied into arrays once: a model is in many pairs, and reading a
+ * field of 100,000 attempt objects (scattered in memory, not all of one shape)
+ * again for each pair cost more than the arithmetic.
+ */
+export interface CaseGroup {
+  attempts: ScoredAttempt[];
+  /** attempts[i].score. */
+  scores: number[];
+  /** 1 where attempts[i] passed, else 0. */
+  passes: number[];
+  /** attempts[i].attempt.repeatIndex. */
+  repeats: number[];
+}
+
+/** One model's scored attempts grouped by case, cases in order of first appearance. */
+export type CaseScores = ReadonlyMap<string, CaseGroup>;
+
+/** The attempts a comparison counts, in order: not judge calls, and graded ok or failed (failures score 0). */
+export function scoredAttempts(attempts: readonly StatsAttempt[], judges?: boolean): ScoredAttempt[] {
+  const out: ScoredAttempt[] = [];
   for (const a of attempts) {
     if (a.judgeOf) continue;
     const v = verdictOf(a, { judges });
     if (v.verdict !== 'pass' && v.verdict !== 'fail') continue;
-    out.push({ caseId: a.caseId, repeatIndex: a.repeatIndex, pass: v.verdict === 'pass', score: v.score ?? 0 });
+    out.push({ attempt: a, pass: v.verdict === 'pass', score: v.score ?? 0 });
   }
   return out;
 }
 
-function byCase(scored: Scored[]): Map<string, Scored[]> {
-  const m = new Map<string, Scored[]>();
+/** Scored attempts by case id. */
+export function scoresByCase(scored: readonly ScoredAttempt[]): Map<string, CaseGroup> {
+  const m = new Map<string, CaseGroup>();
   for (const s of scored) {
-    const list = m.get(s.caseId);
-    if (list) list.push(s);
-    else m.set(s.caseId, [s]);
+    let g = m.get(s.attempt.caseId);
+    if (!g) m.set(s.attempt.caseId, (g = { attempts: [], scores: [], passes: [], repeats: [] }));
+    g.attempts.push(s);
+    g.scores.push(s.score);
+    g.passes.push(s.pass ? 1 : 0);
+    g.repeats.push(s.attempt.repeatIndex);
   }
   return m;
 }
@@ -236,10 +261,92 @@ const BOOTSTRAP_METHOD =
   'paired cluster bootstrap: resample shared cases with replacement (each drawn case brings all its attempts of both models), p10 (type 7) per model, percentile 95% interval of the difference; mulberry32 PRNG';
 
 /**
+ * One model's scores on the shared cases, sorted once, each with the index of
+ * its case: a resample is then these same values weighted by how often their
+ * case was drawn, and its order statistics are read off this array without
+ * copying or re-selecting (see `weightedQuantile`).
+ */
+interface SortedByCase {
+  /** Ascending. */
+  values: Float64Array;
+  /** The case of values[i]. */
+  caseOf: Int32Array;
+  /** Attempts of each case. */
+  sizes: Int32Array;
+}
+
+function sortedByCase(cases: readonly (readonly number[])[], k: number): SortedByCase {
+  const sizes = new Int32Array(k);
+  let n = 0;
+  for (let c = 0; c < k; c++) n += sizes[c] = cases[c].length;
+  const values = new Float64Array(n);
+  let i = 0;
+  for (let c = 0; c < k; c++) for (const x of cases[c]) values[i++] = x;
+  // A numeric typed-array sort (no comparator call per comparison), then each
+  // score's case goes into the next free slot of its value's run of equal
+  // values, found by binary search. Which of equal values carries which case
+  // does not matter: they weigh the same wherever they stand.
+  values.sort();
+  let finite = n;
+  while (finite > 0 && Number.isNaN(values[finite - 1])) finite--;
+  const caseOf = new Int32Array(n);
+  const filled = new Int32Array(n);
+  for (let c = 0; c < k; c++) {
+    for (const x of cases[c]) {
+      let start = finite;
+      if (!Number.isNaN(x)) {
+        let lo = 0;
+        let hi = finite;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (values[mid] < x) lo = mid + 1;
+          else hi = mid;
+        }
+        start = lo;
+      }
+      caseOf[start + filled[start]++] = c;
+    }
+  }
+  return { values, caseOf, sizes };
+}
+
+/**
+ * The type-7 q-quantile of the multiset in which value i appears
+ * `weights[caseOf[i]]` times (n in all), by the same arithmetic as
+ * `quantilesInPlace` on that multiset written out: the order statistics at ⌊h⌋
+ * and ⌊h⌋ + 1, h = (n − 1)·q, found by walking the sorted values and summing
+ * weights — O(q·N) reads, no copy. null when n = 0.
+ */
+function weightedQuantile(s: SortedByCase, weights: Int32Array, n: number, q: number): number | null {
+  if (n === 0) return null;
+  const h = (n - 1) * Math.min(1, Math.max(0, q));
+  const i = Math.floor(h);
+  const { values, caseOf } = s;
+  // seen: how many of the multiset's smallest values lie at or before index e − 1.
+  let seen = 0;
+  let e = 0;
+  while (seen <= i) seen += weights[caseOf[e++]];
+  const lo = values[e - 1];
+  if (h === i || i + 1 >= n) return lo;
+  // Often the same value again: its case was drawn more than once.
+  while (seen <= i + 1) seen += weights[caseOf[e++]];
+  const hi = values[e - 1];
+  return lo + (h - i) * (hi - lo);
+}
+
+/**
  * Bootstrap interval for p10(A) − p10(B). Cases, not attempts, are resampled —
  * repeats of a case are correlated, so resampling attempts would understate the
  * spread — and the same drawn cases serve both models, keeping the pairing.
  * Deterministic for a seed, so the same journal always shows the same interval.
+ *
+ * Each replicate draws k cases (one PRNG call each, in order) and takes p10 of
+ * the attempts they bring. Rather than copying those attempts and selecting in
+ * the copy — O(N) per replicate, which made a 5-model comparison of a large
+ * journal take tens of seconds — both models' scores are sorted once and each
+ * replicate only counts how often each case was drawn and walks the sorted
+ * scores up to the p10 (`weightedQuantile`). Same draws, same order statistics,
+ * same interpolation: the same numbers as the copy (tested against it).
  */
 export function bootstrapFloorDifference(
   casesA: readonly (readonly number[])[],
@@ -250,33 +357,29 @@ export function bootstrapFloorDifference(
   const seed = opts.seed ?? 1;
   const q = opts.q ?? 0.1;
   const k = Math.min(casesA.length, casesB.length);
-  const flat = (cases: readonly (readonly number[])[]) => Float64Array.from(cases.slice(0, k).flat()).sort();
-  const a = quantileOfSorted(flat(casesA), q);
-  const b = quantileOfSorted(flat(casesB), q);
+  const sa = sortedByCase(casesA, k);
+  const sb = sortedByCase(casesB, k);
+  const a = quantileOfSorted(sa.values, q);
+  const b = quantileOfSorted(sb.values, q);
   const empty = { replicates: 0, seed, method: BOOTSTRAP_METHOD };
   if (a === null || b === null || k === 0) return { a, b, diff: null, lower: null, upper: null, ...empty };
-  let maxA = 0;
-  let maxB = 0;
-  for (let c = 0; c < k; c++) {
-    maxA = Math.max(maxA, casesA[c].length);
-    maxB = Math.max(maxB, casesB[c].length);
-  }
-  const bufA = new Float64Array(maxA * k);
-  const bufB = new Float64Array(maxB * k);
+  const weights = new Int32Array(k);
   const diffs = new Float64Array(replicates);
   const rng = mulberry32(seed);
   let kept = 0;
   for (let r = 0; r < replicates; r++) {
+    weights.fill(0);
     let na = 0;
     let nb = 0;
     for (let j = 0; j < k; j++) {
       const c = Math.floor(rng() * k);
-      for (const x of casesA[c]) bufA[na++] = x;
-      for (const x of casesB[c]) bufB[nb++] = x;
+      weights[c]++;
+      na += sa.sizes[c];
+      nb += sb.sizes[c];
     }
     // Shared cases always hold scores of both models, but stay safe if a caller passes an empty case.
-    const qa = quantileSelectInPlace(bufA.subarray(0, na), q);
-    const qb = quantileSelectInPlace(bufB.subarray(0, nb), q);
+    const qa = weightedQuantile(sa, weights, na, q);
+    const qb = weightedQuantile(sb, weights, nb, q);
     if (qa === null || qb === null) continue;
     diffs[kept++] = qa - qb;
   }
@@ -396,19 +499,28 @@ function sampleSizeAdvice(
  * - sampleSize: `sampleSizeAdvice` above.
  */
 export function comparePair(a: readonly StatsAttempt[], b: readonly StatsAttempt[], opts: CompareOptions = {}): PairComparison {
+  return compareCases(scoresByCase(scoredAttempts(a, opts.judges)), scoresByCase(scoredAttempts(b, opts.judges)), opts);
+}
+
+/**
+ * `comparePair` on attempts already scored and grouped by case — so a caller
+ * comparing many pairs scores each model's attempts once, not once per pair —
+ * with the map keys as the cases (a caller may key by (prompt, case) to pool
+ * prompts). `opts.judges` is not read here: it applies when scoring.
+ */
+export function compareCases(byA: CaseScores, byB: CaseScores, opts: CompareOptions = {}): PairComparison {
   const alpha = opts.alpha ?? 0.05;
   const power = opts.power ?? 0.8;
-  const byA = byCase(scoredAttempts(a, opts.judges));
-  const byB = byCase(scoredAttempts(b, opts.judges));
   const shared = [...byA.keys()].filter((c) => byB.has(c));
   const sharedSet = new Set(shared);
-  const onlyB = [...byB.keys()].filter((c) => !sharedSet.has(c)).length;
-  const listA = shared.map((c) => byA.get(c) ?? []);
-  const listB = shared.map((c) => byB.get(c) ?? []);
-  const scoresA = listA.map((xs) => xs.map((x) => x.score));
-  const scoresB = listB.map((xs) => xs.map((x) => x.score));
-  const passesA: number[][] = listA.map((xs) => xs.map((x) => (x.pass ? 1 : 0)));
-  const passesB: number[][] = listB.map((xs) => xs.map((x) => (x.pass ? 1 : 0)));
+  let onlyB = 0;
+  for (const c of byB.keys()) if (!sharedSet.has(c)) onlyB++;
+  const listA = shared.map((c) => byA.get(c)!);
+  const listB = shared.map((c) => byB.get(c)!);
+  const scoresA = listA.map((g) => g.scores);
+  const scoresB = listB.map((g) => g.scores);
+  const passesA = listA.map((g) => g.passes);
+  const passesB = listB.map((g) => g.passes);
 
   const perCase: CaseDifference[] = shared.map((caseId, i) => {
     const scoreA = meanOf(scoresA[i]);
@@ -425,7 +537,7 @@ export function comparePair(a: readonly StatsAttempt[], b: readonly StatsAttempt
 
   let passTest: PairComparison['passTest'] = null;
   if (shared.length > 0) {
-    const pairing = pairOneToOne(listA.flat(), listB.flat());
+    const pairing = pairOneToOne(shared, listA, listB);
     if (pairing.ok) {
       passTest = { method: 'mcnemar-exact', ...pairing.table, p: mcnemarExact(pairing.table.b, pairing.table.c) };
     } else {
@@ -454,27 +566,65 @@ type Pairing =
   | { ok: true; table: { pairs: number; bothPass: number; b: number; c: number; bothFail: number } }
   | { ok: false; reason: string };
 
-function pairOneToOne(a: Scored[], b: Scored[]): Pairing {
-  const key = (s: Scored) => `${s.caseId}\u0000${s.repeatIndex}`;
-  const mapA = new Map<string, boolean>();
-  for (const s of a) {
-    if (mapA.has(key(s))) return { ok: false, reason: `model A has more than one scored attempt for case ${s.caseId}, repeat ${s.repeatIndex}` };
-    mapA.set(key(s), s.pass);
+/**
+ * Whether the shared cases' attempts pair one to one by (case, repeat), and
+ * their 2×2 table if so. A (case, repeat) key never spans two cases, so each
+ * case is checked on its own; the cases are walked in the same order as one
+ * flat list of all attempts would be, so the first problem found (and its
+ * reason) is the same. The usual case — A's repeats ascending and B's the same
+ * sequence — is settled by one aligned pass, without a map per case.
+ */
+function pairOneToOne(cases: readonly string[], listA: readonly CaseGroup[], listB: readonly CaseGroup[]): Pairing {
+  // Per case: whether A's repeat indexes are strictly ascending (so distinct).
+  const ascending: boolean[] = [];
+  let nA = 0;
+  let nB = 0;
+  for (let i = 0; i < cases.length; i++) {
+    const ra = listA[i].repeats;
+    let up = true;
+    for (let j = 1; j < ra.length && up; j++) up = ra[j - 1] < ra[j];
+    ascending.push(up);
+    if (!up) {
+      const seen = new Set<number>();
+      for (const r of ra) {
+        if (seen.has(r)) return { ok: false, reason: `model A has more than one scored attempt for case ${cases[i]}, repeat ${r}` };
+        seen.add(r);
+      }
+    }
+    nA += ra.length;
+    nB += listB[i].repeats.length;
   }
-  if (a.length !== b.length) return { ok: false, reason: `the models have different numbers of scored attempts (${a.length} vs ${b.length})` };
+  if (nA !== nB) return { ok: false, reason: `the models have different numbers of scored attempts (${nA} vs ${nB})` };
   const table = { pairs: 0, bothPass: 0, b: 0, c: 0, bothFail: 0 };
-  const seen = new Set<string>();
-  for (const s of b) {
-    const k = key(s);
-    if (seen.has(k)) return { ok: false, reason: `model B has more than one scored attempt for case ${s.caseId}, repeat ${s.repeatIndex}` };
-    seen.add(k);
-    const pa = mapA.get(k);
-    if (pa === undefined) return { ok: false, reason: `case ${s.caseId}, repeat ${s.repeatIndex} has no scored attempt from model A` };
+  const count = (pa: number, pb: number) => {
     table.pairs++;
-    if (pa && s.pass) table.bothPass++;
+    if (pa && pb) table.bothPass++;
     else if (pa) table.b++;
-    else if (s.pass) table.c++;
+    else if (pb) table.c++;
     else table.bothFail++;
+  };
+  for (let i = 0; i < cases.length; i++) {
+    const ra = listA[i].repeats;
+    const rb = listB[i].repeats;
+    const pa = listA[i].passes;
+    const pb = listB[i].passes;
+    let aligned = ascending[i] && ra.length === rb.length;
+    for (let j = 0; j < rb.length && aligned; j++) aligned = ra[j] === rb[j];
+    if (aligned) {
+      for (let j = 0; j < rb.length; j++) count(pa[j], pb[j]);
+      continue;
+    }
+    const passOfRepeat = new Map<number, number>();
+    for (let j = 0; j < ra.length; j++) passOfRepeat.set(ra[j], pa[j]);
+    const seen = new Set<number>();
+    for (let j = 0; j < rb.length; j++) {
+      const r = rb[j];
+      if (seen.has(r)) return { ok: false, reason: `model B has more than one scored attempt for case ${cases[i]}, repeat ${r}` };
+      seen.add(r);
+      const passA = passOfRepeat.get(r);
+      if (passA === undefined) return { ok: false, reason: `case ${cases[i]}, repeat ${r} has no scored attempt from model A` };
+      count(passA, pb[j]);
+    }
   }
   return { ok: true, table };
 }

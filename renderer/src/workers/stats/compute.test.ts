@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { KNOWN_CELLS, KNOWN_DRIFT, knownJournal } from '../../../../shared/stats/known-journal';
 import { toStatsAttempt } from '../../../../shared/stats';
-import { attempt, check } from '../../../../shared/stats/testing';
+import { attempt, check, human, judge } from '../../../../shared/stats/testing';
+import { mulberry32 } from '../../../../shared/stats/prng';
 import { computeCompare, computeMatrix, computePlots, ecdfOnGrid, replicatesFor, settlePlan, verdictSentence, type WorkerAttempt } from './compute';
-import { comparePair } from '../../../../shared/stats';
+import { comparePair, verdictOf } from '../../../../shared/stats';
+import type { CompareResult, GalleryColumn, PairResult, PromptComparison } from './protocol';
 
 const known = (): WorkerAttempt[] => knownJournal().map((a) => ({ ...toStatsAttempt(a), runId: a.runId }));
 const extras = { access: 'test', versions: [], tags: [], prompts: [] };
@@ -71,6 +73,153 @@ describe('computeCompare', () => {
     const r = computeCompare(known(), ['model-a', 'model-b'], ['extract']);
     expect(r.prompts).toEqual(['extract']);
     expect(r.pairs[0].perPrompt).toHaveLength(1);
+  });
+});
+
+/**
+ * computeCompare written the straightforward way (as it was before it scored
+ * each model once): comparePair on the raw attempts of every pair and prompt,
+ * the pooled comparison on copies of the attempts whose case id carries the
+ * prompt, and a verdict pass of its own for the gallery.
+ */
+function straightforwardCompare(attempts: readonly WorkerAttempt[], models: readonly string[], prompts: readonly string[] | null, galleryCap = 40): CompareResult {
+  const SEP = '\u001f';
+  const byModelPrompt = new Map<string, Map<string, WorkerAttempt[]>>();
+  const used = new Set<string>();
+  for (const a of attempts) {
+    if (!models.includes(a.model) || (prompts && !prompts.includes(a.promptId))) continue;
+    used.add(a.promptId);
+    if (!byModelPrompt.has(a.model)) byModelPrompt.set(a.model, new Map());
+    const m = byModelPrompt.get(a.model)!;
+    m.set(a.promptId, [...(m.get(a.promptId) ?? []), a]);
+  }
+  const promptList = [...used].sort();
+  const pairs: PairResult[] = [];
+  for (let i = 0; i < models.length; i++) {
+    for (let j = i + 1; j < models.length; j++) {
+      const [a, b] = [models[i], models[j]];
+      const perPrompt: PromptComparison[] = [];
+      const allA: WorkerAttempt[] = [];
+      const allB: WorkerAttempt[] = [];
+      for (const p of promptList) {
+        const la = byModelPrompt.get(a)?.get(p) ?? [];
+        const lb = byModelPrompt.get(b)?.get(p) ?? [];
+        if (la.length === 0 || lb.length === 0) continue;
+        const comparison = comparePair(la, lb, { replicates: replicatesFor(la.length + lb.length) });
+        perPrompt.push({ prompt: p, comparison, settle: settlePlan(p, comparison, la, lb) });
+        allA.push(...la.map((x) => ({ ...x, caseId: `${p}${SEP}${x.caseId}` })));
+        allB.push(...lb.map((x) => ({ ...x, caseId: `${p}${SEP}${x.caseId}` })));
+      }
+      const overall = comparePair(allA, allB, { replicates: replicatesFor(allA.length + allB.length) });
+      overall.perCase = overall.perCase.map((c) => ({ ...c, caseId: c.caseId.split(SEP).join(' / ') }));
+      pairs.push({ a, b, perPrompt, overall, verdict: verdictSentence(a, b, overall, perPrompt) });
+    }
+  }
+  const gallery: GalleryColumn[] = models.map((model) => {
+    const scored = [...(byModelPrompt.get(model)?.values() ?? [])]
+      .flat()
+      .filter((a) => !a.judgeOf)
+      .map((a) => ({ a, v: verdictOf(a) }))
+      .filter(({ v }) => v.verdict === 'pass' || v.verdict === 'fail')
+      .map(({ a, v }) => ({ a, score: v.score ?? 0 }));
+    scored.sort((x, y) => x.score - y.score || (x.a.startedAt ?? x.a.queuedAt) - (y.a.startedAt ?? y.a.queuedAt));
+    const items = scored.slice(0, Math.min(galleryCap, Math.ceil(scored.length / 10))).map(({ a, score }) => ({
+      id: a.id,
+      prompt: a.promptId,
+      caseId: a.caseId,
+      repeatIndex: a.repeatIndex,
+      status: a.status,
+      score,
+      failureClass: a.failure?.class ?? null,
+      failureMessage: null,
+      output: '',
+    }));
+    return { model, scored: scored.length, items };
+  });
+  return { models: [...models], prompts: promptList, pairs, gallery };
+}
+
+/**
+ * A journal with everything a comparison must get right: uneven repeats,
+ * retries sharing a repeat index, repeats out of order, cases one model lacks,
+ * a prompt one model never ran, failures, ungraded attempts and judge calls,
+ * human/check/judge grades, tied scores and tied start times — and two
+ * prompt ids that make the same pooled (prompt, case) key.
+ */
+function generatedJournal(seed: number): WorkerAttempt[] {
+  const rng = mulberry32(seed);
+  const out: WorkerAttempt[] = [];
+  const prompts: [string, string[]][] = [
+    ['alpha', ['a:1', 'a:2', 'a:3', 'a:4', 'a:5', 'a:6', 'a:7', 'a:8']],
+    ['beta', ['b:1', 'b:2', 'b:3', 'b:4', 'b:5', 'b:6']],
+    // Pooled keys 'p␟x␟y' twice: once from prompt 'p', once from prompt 'p␟x'.
+    ['p', ['x\u001fy', 'z']],
+    ['p\u001fx', ['y']],
+  ];
+  const models = ['m1', 'm2', 'm3', 'm4'];
+  for (const [promptId, cases] of prompts) {
+    for (const model of models) {
+      if (model === 'm4' && promptId === 'beta') continue;
+      // On 'alpha' every model has 3 scored repeats of every case, so McNemar applies there.
+      const even = promptId === 'alpha';
+      for (const caseId of cases) {
+        if (model === 'm3' && !even && rng() < 0.2) continue;
+        const repeats = even ? 3 : 1 + Math.floor(rng() * 4);
+        const order = Array.from({ length: repeats }, (_, r) => r);
+        const twist = even ? 1 : rng();
+        if (twist < 0.1) order.reverse();
+        else if (twist < 0.2) order.push(0);
+        const quality = 0.3 + 0.15 * models.indexOf(model);
+        for (const repeatIndex of order) {
+          const failed = rng() < 0.1;
+          const score = Math.round(Math.min(1, Math.max(0, quality + (rng() - 0.5) * 0.6)) * 20) / 20;
+          const g = rng();
+          const grades = failed ? [] : g < 0.05 && !even ? [] : g < 0.15 ? [human(score >= 0.5, score)] : g < 0.25 ? [judge(null, score)] : [check(score >= 0.5, score)];
+          // Few distinct start times: the gallery's ties (same score, same start) fall across prompts and cases.
+          const t = Math.floor(rng() * 25);
+          out.push({
+            ...attempt({
+              promptId,
+              model,
+              caseId,
+              repeatIndex,
+              promptVersion: `${promptId}-v1`,
+              providerId: 'pv',
+              status: failed ? 'failed' : 'ok',
+              failure: failed ? { class: 'timeout' } : null,
+              grades,
+              startedAt: t,
+              queuedAt: t,
+            }),
+            runId: `run-${repeatIndex}`,
+          });
+          if (rng() < 0.05) out.push({ ...attempt({ promptId, model, caseId, repeatIndex, judgeOf: out.at(-1)!.id, grades: [check(true, 1)], startedAt: t, queuedAt: t }), runId: 'run-j' });
+        }
+      }
+    }
+  }
+  // Journal order is not case order.
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+describe('computeCompare against the straightforward computation', () => {
+  it('gives the same result, number for number, on generated journals', () => {
+    for (const seed of [1, 2, 3]) {
+      const journal = generatedJournal(seed);
+      const models = ['m1', 'm2', 'm3', 'm4'];
+      const fast = computeCompare(journal, models, null);
+      expect(fast).toEqual(straightforwardCompare(journal, models, null));
+      expect(computeCompare(journal, ['m3', 'm1'], ['beta', 'p', 'p\u001fx'], 5)).toEqual(straightforwardCompare(journal, ['m3', 'm1'], ['beta', 'p', 'p\u001fx'], 5));
+      // The journal reaches what it is meant to: both pass tests, the colliding pooled key, settle plans.
+      const tests = fast.pairs.flatMap((p) => [p.overall, ...p.perPrompt.map((x) => x.comparison)]).map((c) => c.passTest?.method);
+      expect(tests).toContain('mcnemar-exact');
+      expect(tests.some((m) => m?.startsWith('two-proportion'))).toBe(true);
+      expect(fast.pairs[0].overall.perCase.map((c) => c.caseId)).toContain('p / x / y');
+    }
   });
 });
 

@@ -6,12 +6,16 @@
  */
 import {
   type Cell,
-  comparePair,
+  compareCases,
   detectDrift,
   type GroupBy,
   groupCells,
+  type CaseGroup,
   type PairComparison,
   rollingWindows,
+  type ScoredAttempt,
+  scoredAttempts,
+  scoresByCase,
   type StatsAttempt,
   verdictOf,
 } from '../../../../shared/stats';
@@ -166,18 +170,46 @@ export function replicatesFor(values: number): number {
   return Math.max(200, Math.min(2000, Math.round(2_000_000 / Math.max(1, values))));
 }
 
+/** One model's attempts on one prompt, scored once for every pair it is in and for the gallery. */
+interface ModelPrompt {
+  attempts: WorkerAttempt[];
+  /** Scored attempts in journal order. */
+  scored: ScoredAttempt[];
+  /** `scored` by case id, for the per-prompt comparisons. */
+  byCase: Map<string, CaseGroup>;
+  /** The same groups keyed by (prompt, case), for the pooled comparison. */
+  byPromptCase: Map<string, CaseGroup>;
+}
+
+/** Adds one prompt's (prompt, case) groups to a pooled map; a key seen before (possible only when ids contain SEP) gets the groups joined, as pooling the attempts would. */
+function pool(into: Map<string, CaseGroup>, from: ReadonlyMap<string, CaseGroup>) {
+  for (const [key, g] of from) {
+    const prev = into.get(key);
+    into.set(
+      key,
+      prev ? { attempts: [...prev.attempts, ...g.attempts], scores: [...prev.scores, ...g.scores], passes: [...prev.passes, ...g.passes], repeats: [...prev.repeats, ...g.repeats] } : g,
+    );
+  }
+}
+
 /**
  * Each pair of the chosen models over the chosen prompts: per prompt, and all
  * prompts at once with (prompt, case) as the pairing unit. Plus, per model, the
  * bottom decile of its scored attempts (failures score 0, so they come first) —
  * without outputs: the worker reads those for the few ids chosen.
+ *
+ * Each model's attempts are scored and grouped by case once per prompt, not
+ * once per pair and again for the pooled comparison; a pair then only joins
+ * those groups (`compareCases`). The numbers are those of `comparePair` on the
+ * raw attempts (tested against it).
  */
 export function computeCompare(attempts: readonly WorkerAttempt[], models: readonly string[], prompts: readonly string[] | null, galleryCap = 40): CompareResult {
   const promptSet = prompts ? new Set(prompts) : null;
+  const modelSet = new Set(models);
   const byModelPrompt = new Map<string, Map<string, WorkerAttempt[]>>();
   const usedPrompts = new Set<string>();
   for (const a of attempts) {
-    if (!models.includes(a.model)) continue;
+    if (!modelSet.has(a.model)) continue;
     if (promptSet && !promptSet.has(a.promptId)) continue;
     usedPrompts.add(a.promptId);
     let m = byModelPrompt.get(a.model);
@@ -186,6 +218,18 @@ export function computeCompare(attempts: readonly WorkerAttempt[], models: reado
     if (list) list.push(a);
     else m.set(a.promptId, [a]);
   }
+  const prepared = new Map<string, Map<string, ModelPrompt>>();
+  for (const [model, byPrompt] of byModelPrompt) {
+    const m = new Map<string, ModelPrompt>();
+    for (const [prompt, list] of byPrompt) {
+      const scored = scoredAttempts(list);
+      const byCase = scoresByCase(scored);
+      const byPromptCase = new Map<string, CaseGroup>();
+      for (const [caseId, xs] of byCase) byPromptCase.set(`${prompt}${SEP}${caseId}`, xs);
+      m.set(prompt, { attempts: list, scored, byCase, byPromptCase });
+    }
+    prepared.set(model, m);
+  }
   const promptList = [...usedPrompts].sort();
   const pairs: PairResult[] = [];
   for (let i = 0; i < models.length; i++) {
@@ -193,31 +237,34 @@ export function computeCompare(attempts: readonly WorkerAttempt[], models: reado
       const a = models[i];
       const b = models[j];
       const perPrompt: PromptComparison[] = [];
-      const allA: WorkerAttempt[] = [];
-      const allB: WorkerAttempt[] = [];
+      const allA = new Map<string, CaseGroup>();
+      const allB = new Map<string, CaseGroup>();
+      let countA = 0;
+      let countB = 0;
       for (const p of promptList) {
-        const la = byModelPrompt.get(a)?.get(p) ?? [];
-        const lb = byModelPrompt.get(b)?.get(p) ?? [];
-        if (la.length === 0 || lb.length === 0) continue;
-        const comparison = comparePair(la, lb, { replicates: replicatesFor(la.length + lb.length) });
+        const pa = prepared.get(a)?.get(p);
+        const pb = prepared.get(b)?.get(p);
+        if (!pa || !pb) continue;
+        const la = pa.attempts;
+        const lb = pb.attempts;
+        const comparison = compareCases(pa.byCase, pb.byCase, { replicates: replicatesFor(la.length + lb.length) });
         perPrompt.push({ prompt: p, comparison, settle: settlePlan(p, comparison, la, lb) });
         // The pooled comparison pairs by (prompt, case): the same inputs for both.
-        for (const x of la) allA.push({ ...x, caseId: `${p}${SEP}${x.caseId}` });
-        for (const x of lb) allB.push({ ...x, caseId: `${p}${SEP}${x.caseId}` });
+        pool(allA, pa.byPromptCase);
+        pool(allB, pb.byPromptCase);
+        countA += la.length;
+        countB += lb.length;
       }
-      const overall = comparePair(allA, allB, { replicates: replicatesFor(allA.length + allB.length) });
+      const overall = compareCases(allA, allB, { replicates: replicatesFor(countA + countB) });
       overall.perCase = overall.perCase.map((c) => ({ ...c, caseId: c.caseId.split(SEP).join(' / ') }));
       pairs.push({ a, b, perPrompt, overall, verdict: verdictSentence(a, b, overall, perPrompt) });
     }
   }
   const gallery: GalleryColumn[] = models.map((model) => {
     const scored: { a: WorkerAttempt; score: number }[] = [];
-    for (const list of byModelPrompt.get(model)?.values() ?? []) {
-      for (const a of list) {
-        if (a.judgeOf) continue;
-        const v = verdictOf(a);
-        if (v.verdict === 'pass' || v.verdict === 'fail') scored.push({ a, score: v.score ?? 0 });
-      }
+    for (const mp of prepared.get(model)?.values() ?? []) {
+      // scoredAttempts keeps the attempts it is given, all WorkerAttempts here.
+      for (const s of mp.scored) scored.push({ a: s.attempt as WorkerAttempt, score: s.score });
     }
     scored.sort((x, y) => x.score - y.score || (x.a.startedAt ?? x.a.queuedAt) - (y.a.startedAt ?? y.a.queuedAt));
     const take = Math.min(galleryCap, Math.ceil(scored.length / 10));
