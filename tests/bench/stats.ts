@@ -5,8 +5,11 @@
  * repeats), loads it into the app's IndexedDB in headless chromium through the
  * browser host, opens the Stats page and reads the worker's timings:
  * `loadMs` (Dexie read + projection, measure `tenth:stats:load`) and `computeMs`
- * (matrix + drift, measure `tenth:stats:compute`). Needs `npm run build:renderer`
- * first. The last line printed is JSON.
+ * (matrix + drift, measure `tenth:stats:compute`). Then compares the 5 models over
+ * all 20 prompts the way the Compare tab does (10 pairs, in the worker): the
+ * worker's compute (measure `tenth:stats:compare`), request → rendered, and
+ * click → marked from the page; and the same `computeCompare` timed in Node.
+ * Needs `npm run build:renderer` first. The last line printed is JSON.
  */
 import { chromium, type Page } from '@playwright/test';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +18,7 @@ import { join } from 'node:path';
 import type { Attempt, FailureClass } from '../../shared/domain/schemas';
 import { mulberry32 } from '../../shared/stats/prng';
 import { createInterner, toStatsAttempt } from '../../shared/stats/projection';
-import { computeMatrix } from '../../renderer/src/workers/stats/compute';
+import { computeCompare, computeMatrix } from '../../renderer/src/workers/stats/compute';
 import { startWebHost } from '../../electron/host/start';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 
@@ -155,6 +158,22 @@ async function main() {
   }
   console.log(`same matrix in Node: best of 5 ${nodeCpuMs.toFixed(1)} ms CPU, ${nodeWallMs.toFixed(1)} ms wall`);
 
+  // Every pair of the 5 models over all prompts, as the Compare tab asks the worker.
+  const models = Array.from({ length: MODELS }, (_, m) => `model-${m}`);
+  const withRuns = projected.map((a, i) => ({ ...a, runId: rows[i].runId }));
+  let compareCpuMs = Infinity;
+  let compareWallMs = Infinity;
+  // Best of 3, but only once when one takes seconds: the figure is then clear enough.
+  for (let i = 0; i < 3 && !(i > 0 && compareWallMs > 5000); i++) {
+    const c0 = process.cpuUsage();
+    const w0 = performance.now();
+    computeCompare(withRuns, models, null);
+    compareWallMs = Math.min(compareWallMs, performance.now() - w0);
+    const c = process.cpuUsage(c0);
+    compareCpuMs = Math.min(compareCpuMs, (c.user + c.system) / 1000);
+  }
+  console.log(`compare ${MODELS} models (${(MODELS * (MODELS - 1)) / 2} pairs) in Node: best ${compareCpuMs.toFixed(1)} ms CPU, ${compareWallMs.toFixed(1)} ms wall`);
+
   const host = await startWebHost({ dataDir, env: {} });
   const browser = await chromium.launch({ executablePath: process.env.TENTH_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
@@ -194,6 +213,28 @@ async function main() {
     await page.getByRole('checkbox', { name: 'Expand by case' }).check();
     const byCase = await waitReady(page, last.ready);
     console.log(`expanded by case (attempts already loaded, reused): load ${byCase.loadMs.toFixed(1)} ms, compute ${byCase.computeMs.toFixed(1)} ms, ${byCase.cells} cells`);
+
+    // The Compare tab: tick every model, no prompt (= all), press Compare; the
+    // page marks each comparison in the DOM with the worker's timings
+    // (`data-compare-*`). Twice: the second press runs on a warm worker.
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    for (const m of models) await page.getByRole('checkbox', { name: m, exact: true }).check();
+    const compareButton = page.getByRole('button', { name: 'Compare', exact: true });
+    const compareReadings: { clickMs: number; computeMs: number; outputsMs: number; renderedMs: number }[] = [];
+    for (let i = 1; i <= 2; i++) {
+      const c0 = performance.now();
+      await compareButton.click();
+      await page.waitForFunction((n) => Number(document.querySelector<HTMLElement>('.compare')?.dataset.compareReady ?? 0) >= n, i, { timeout: 180_000 });
+      const clickMs = performance.now() - c0;
+      const d = await page.locator('.compare').evaluate((el: HTMLElement) => ({ ...el.dataset }));
+      compareReadings.push({ clickMs, computeMs: Number(d.compareComputeMs), outputsMs: Number(d.compareLoadMs), renderedMs: Number(d.compareMs) });
+    }
+    const pairsShown = await page.getByRole('region', { name: / vs / }).count();
+    for (const [i, r] of compareReadings.entries()) {
+      console.log(
+        `${i === 0 ? 'first ' : 'repeat'} compare of ${MODELS} models (${pairsShown} pairs) in the worker: compute ${r.computeMs.toFixed(1)} ms, outputs ${r.outputsMs.toFixed(1)} ms, request → rendered ${r.renderedMs.toFixed(1)} ms, click → marked ${r.clickMs.toFixed(0)} ms`,
+      );
+    }
     if (errors.length) console.log(`page errors: ${errors.join('; ')}`);
 
     const warm = readings.slice(1);
@@ -213,6 +254,11 @@ async function main() {
         firstLoadMs: Math.round(readings[0].loadMs * 10) / 10,
         filteredLoadMs: Math.round(filtered.loadMs * 10) / 10,
         byCaseComputeMs: Math.round(byCase.computeMs * 10) / 10,
+        compareComputeMs: compareReadings[0].computeMs,
+        compareRenderedMs: compareReadings[0].renderedMs,
+        compareClickMs: Math.round(compareReadings[0].clickMs),
+        repeatCompareComputeMs: compareReadings[1].computeMs,
+        compareNodeCpuMs: Math.round(compareCpuMs * 10) / 10,
       }),
     );
   } finally {

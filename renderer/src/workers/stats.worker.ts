@@ -4,8 +4,9 @@
  * drift and plot series off the main thread, and posts back plain data.
  *
  * Timings are recorded as performance measures `tenth:stats:load` and
- * `tenth:stats:compute` (visible in the worker's performance timeline) and
- * posted back with the result, so the page and the benchmark can show them.
+ * `tenth:stats:compute` (`tenth:stats:compare` and `tenth:stats:outputs` for a
+ * comparison; visible in the worker's performance timeline) and posted back
+ * with the result, so the page and the benchmark can show them.
  */
 import { createDb, type TenthDb } from '../db/db';
 import { computeCompare, computeMatrix, computePlots, type WorkerAttempt } from './stats/compute';
@@ -55,7 +56,10 @@ async function handle(req: StatsRequest): Promise<StatsResponse> {
       return { id: req.id, kind: 'matrix', result, timings: { loadMs, computeMs } };
     }
     case 'compare': {
+      performance.mark('tenth:stats:compare:start');
       const result = computeCompare(current, req.models, req.prompts);
+      const computeMs = measure('tenth:stats:compare', 'tenth:stats:compare:start');
+      performance.mark('tenth:stats:outputs:start');
       // Outputs only for the few attempts shown, read by primary key.
       const ids = result.gallery.flatMap((g) => g.items.map((i) => i.id));
       const rows = await db.attempts.bulkGet(ids);
@@ -67,7 +71,8 @@ async function handle(req: StatsRequest): Promise<StatsResponse> {
           item.failureMessage = r?.failure?.message ?? null;
         }
       }
-      return { id: req.id, kind: 'compare', result };
+      const loadMs = measure('tenth:stats:outputs', 'tenth:stats:outputs:start');
+      return { id: req.id, kind: 'compare', result, timings: { loadMs, computeMs } };
     }
     case 'plots':
       return { id: req.id, kind: 'plots', result: computePlots(current, req.models) };

@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { PairComparison } from '../../../../shared/stats';
 import { useUi } from '../../store/ui';
 import { useRunsUi } from '../runs/RunsPage';
-import type { CompareResult, MatrixResult, PairResult, SettlePlan } from '../../workers/stats/protocol';
+import type { CompareResult, MatrixResult, PairResult, SettlePlan, Timings } from '../../workers/stats/protocol';
 import type { StatsClient } from './client';
 import { launchSettle } from './settle';
 import { useStatsUi } from './store';
@@ -167,6 +167,8 @@ export function Compare({ matrix, client }: { matrix: MatrixResult; client: Stat
   const [result, setResult] = useState<CompareResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [timing, setTiming] = useState<(Timings & { t0: number; roundTripMs: number; count: number }) | null>(null);
+  const root = useRef<HTMLDivElement>(null);
   const prompts = [...new Set(matrix.rows.map((r) => r.prompt))];
   const promptName = usePromptNames();
   const models = compareModels.filter((m) => matrix.models.includes(m));
@@ -177,8 +179,10 @@ export function Compare({ matrix, client }: { matrix: MatrixResult; client: Stat
     setBusy(true);
     setError(null);
     try {
+      const t0 = performance.now();
       const r = await client.compare(models, chosenPrompts.length ? chosenPrompts : null);
       setResult(r.result);
+      setTiming((prev) => ({ ...r.timings, t0, roundTripMs: performance.now() - t0, count: (prev?.count ?? 0) + 1 }));
     } catch (e) {
       if ((e as Error).name !== 'StaleRequest') setError((e as Error).message);
     } finally {
@@ -186,8 +190,19 @@ export function Compare({ matrix, client }: { matrix: MatrixResult; client: Stat
     }
   };
 
+  // Once a comparison is in the DOM: attributes the benchmark reads (worker compute, outputs read, request → rendered).
+  useLayoutEffect(() => {
+    const el = root.current;
+    if (!timing || !el) return;
+    el.dataset.compareReady = String(timing.count);
+    el.dataset.compareComputeMs = timing.computeMs.toFixed(1);
+    el.dataset.compareLoadMs = timing.loadMs.toFixed(1);
+    el.dataset.compareRoundTripMs = timing.roundTripMs.toFixed(1);
+    el.dataset.compareMs = (performance.now() - timing.t0).toFixed(1);
+  }, [timing]);
+
   return (
-    <div className="compare">
+    <div className="compare" ref={root}>
       <div className="compare-pick">
         <fieldset>
           <legend>Models to compare (two or more)</legend>

@@ -8,7 +8,7 @@ import type { CompareResult, MatrixResult, PlotsResult, StatsFilter, StatsReques
 type Answer<K extends StatsRequest['kind']> = K extends 'matrix'
   ? { result: MatrixResult; timings: Timings }
   : K extends 'compare'
-    ? { result: CompareResult }
+    ? { result: CompareResult; timings: Timings }
     : { result: PlotsResult };
 
 export class StaleRequest extends Error {

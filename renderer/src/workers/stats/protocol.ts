@@ -47,6 +47,7 @@ export interface MatrixResult {
 }
 
 export interface Timings {
+  /** Matrix: reading the attempts; compare: reading the gallery's outputs. */
   loadMs: number;
   computeMs: number;
 }
@@ -131,6 +132,6 @@ export type StatsRequest =
 
 export type StatsResponse =
   | { id: number; kind: 'matrix'; result: MatrixResult; timings: Timings }
-  | { id: number; kind: 'compare'; result: CompareResult }
+  | { id: number; kind: 'compare'; result: CompareResult; timings: Timings }
   | { id: number; kind: 'plots'; result: PlotsResult }
   | { id: number; kind: 'error'; message: string };
