@@ -22,7 +22,21 @@ export interface JournalSource {
   versions?: Source<PromptVersion>;
   cases?: Source<Case>;
   runs?: Source<Run>;
-  attempts?: Source<Attempt>;
+  /** Attempts, or their canonical lines as the journal keeps them in pages (written as they are). */
+  attempts?: Source<Attempt | CanonicalLine>;
+}
+
+/**
+ * An attempt as its canonical line: `serializeRecord`'s bytes, which the
+ * journal's pages keep (shared/journal/pages.ts). An export writes it as is.
+ */
+export interface CanonicalLine {
+  id: string;
+  line: string;
+}
+
+export function isCanonicalLine(v: unknown): v is CanonicalLine {
+  return v !== null && typeof v === 'object' && typeof (v as CanonicalLine).line === 'string' && !('schema' in v);
 }
 
 const SOURCE_KEY: Record<DataRecordType, keyof JournalSource> = {
@@ -97,6 +111,11 @@ export function assertNoSecrets(text: string, secrets: readonly string[]): void 
 
 /** The record's line, or null when it is invalid and the options say to skip it. */
 function recordLine(type: DataRecordType, value: unknown, opts: ExportOptions): string | null {
+  if (isCanonicalLine(value)) {
+    // Written by serializeRecord on the way in; checked again only when asked.
+    if (opts.validate === false) return value.line;
+    value = JSON.parse(value.line) as unknown;
+  }
   if (opts.validate === false) return serializeAs(type, value as never);
   const checked = checkAndSerialize(type, value);
   if (checked.ok) return checked.line;
@@ -182,8 +201,8 @@ function isSource<T>(x: unknown): x is Source<T> {
  * Attempts as CSV: the header row, then one row per attempt, CRLF line ends.
  * Takes the attempts, or a whole `JournalSource` (only its attempts are used).
  */
-export async function* exportCsv(input: Source<Attempt> | JournalSource, opts: CsvExportOptions = {}): AsyncGenerator<string> {
-  const attempts: Source<Attempt> = isSource<Attempt>(input) ? input : ((input as JournalSource).attempts ?? []);
+export async function* exportCsv(input: Source<Attempt | CanonicalLine> | JournalSource, opts: CsvExportOptions = {}): AsyncGenerator<string> {
+  const attempts: Source<Attempt | CanonicalLine> = isSource<Attempt | CanonicalLine>(input) ? input : ((input as JournalSource).attempts ?? []);
   const secrets = opts.secrets ?? [];
   const batchSize = Math.max(1, opts.batchSize ?? 256);
   const emit = (text: string): string => {
@@ -193,7 +212,7 @@ export async function* exportCsv(input: Source<Attempt> | JournalSource, opts: C
   yield emit((opts.bom ? '\uFEFF' : '') + csvHeader() + '\r\n');
   let batch: Attempt[] = [];
   for await (const a of attempts) {
-    batch.push(a);
+    batch.push(isCanonicalLine(a) ? (JSON.parse(a.line) as Attempt) : a);
     if (batch.length >= batchSize) {
       yield emit(attemptsToCsvRows(batch));
       batch = [];

@@ -159,6 +159,10 @@ export class ColdIndex {
     return this.pages.has(id);
   }
 
+  pageIds(): string[] {
+    return [...this.pages.keys()];
+  }
+
   addPage(p: AttemptPageColumns): void {
     if (this.pages.has(p.id)) this.removePage(p.id);
     this.pages.set(p.id, p);

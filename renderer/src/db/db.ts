@@ -5,6 +5,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../../../shared/domain/schemas';
+import type { AttemptPageColumns, AttemptPageText } from '../../../shared/journal/pages';
 import { SCHEMA_VERSIONS, type SchemaVersion } from './schema';
 
 export interface MetaRow {
@@ -19,6 +20,9 @@ export type TenthDb = Dexie & {
   cases: EntityTable<Case, 'id'>;
   runs: EntityTable<Run, 'id'>;
   attempts: EntityTable<Attempt, 'id'>;
+  /** Attempts in pages (db/journal/cold.ts): the lines, and the columns filters read. */
+  attemptPages: EntityTable<AttemptPageText, 'id'>;
+  attemptColumns: EntityTable<AttemptPageColumns, 'id'>;
   meta: EntityTable<MetaRow, 'key'>;
 };
 

@@ -62,4 +62,20 @@ export const V3: SchemaVersion = {
   },
 };
 
-export const SCHEMA_VERSIONS: SchemaVersion[] = [V1, V2, V3];
+/**
+ * 2026-11-22 — the journal in pages (issue 7): imported attempts are kept 500
+ * to a record as their canonical JSONL lines (`attemptPages`), with their
+ * filterable fields in columns beside them (`attemptColumns`), because
+ * IndexedDB costs per record and per index entry (shared/journal/pages.ts has
+ * the figures). New stores only; the attempts already in `attempts` stay there.
+ */
+export const V4: SchemaVersion = {
+  version: 4,
+  date: '2026-11-22',
+  stores: {
+    attemptPages: 'id',
+    attemptColumns: 'id',
+  },
+};
+
+export const SCHEMA_VERSIONS: SchemaVersion[] = [V1, V2, V3, V4];

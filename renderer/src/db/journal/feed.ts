@@ -46,6 +46,14 @@ export function onAttemptsChanged(fn: ChangeListener, db: TenthDb = getDb()): ()
     db.attempts.hook('deleting', function (primKey, _obj, tx) {
       note(tx, primKey as string, false);
     });
+    // Attempts added in pages (an import): each new page's ids. A page
+    // rewritten without a moved attempt lists the rest again, which only makes
+    // a listener read them once more.
+    if (db.tables.some((t) => t.name === 'attemptColumns')) {
+      db.attemptColumns.hook('creating', function (_primKey, obj, tx) {
+        for (const id of obj.ids) note(tx, id, false);
+      });
+    }
   }
   return () => listeners.delete(fn);
 }

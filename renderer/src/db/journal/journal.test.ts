@@ -54,10 +54,22 @@ function journal(): Attempt[] {
     judgeOf: i % 20 === 19 ? `att-${String(i - 1).padStart(6, '0')}` : a.judgeOf,
   }));
 }
-async function seeded(): Promise<{ db: TenthDb; all: Attempt[] }> {
+/**
+ * Where the seeded attempts are kept (./cold.ts): each a record (`hot`), all in
+ * pages (`paged`: what an import writes), or every third one in pages and the
+ * rest records (`mixed`: an imported journal the app has since added to).
+ */
+type Layout = 'hot' | 'paged' | 'mixed';
+async function seededAs(layout: Layout): Promise<{ db: TenthDb; all: Attempt[] }> {
   const db = freshDb();
   const all = journal();
-  await db.attempts.bulkAdd(all);
+  const paged = layout === 'paged' ? all : layout === 'mixed' ? all.filter((_, i) => i % 3 === 1) : [];
+  const hot = all.filter((a) => !paged.includes(a));
+  await db.attempts.bulkAdd(hot);
+  // addAttempts writes pages; two calls make pages that interleave in time with each other and the records.
+  await addAttempts(paged.filter((_, i) => i % 2 === 0), db);
+  await addAttempts(paged.filter((_, i) => i % 2 === 1), db);
+  expect(await db.attemptColumns.count()).toBe(paged.length ? 2 : 0);
   return { db, all };
 }
 const byTime = (a: Attempt, b: Attempt) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : 1);
@@ -82,7 +94,8 @@ const FILTERS: [string, JournalFilter][] = [
   ['two statuses and dates', { statuses: ['ok', 'failed'], from: T(2), to: T(25) }],
 ];
 
-describe('reads', () => {
+describe.each(['hot', 'paged', 'mixed'] as const)('reads, attempts %s', (layout) => {
+  const seeded = () => seededAs(layout);
   it('gets attempts by id, in the order asked, skipping missing ones', async () => {
     const { db, all } = await seeded();
     expect((await getAttempt('att-000007', db))?.id).toBe('att-000007');
@@ -181,6 +194,33 @@ describe('writes', () => {
     await expect(modifyAttempts(['m1'], (a) => ({ ...a, id: 'other' }), db)).rejects.toThrow(/came back as/);
   });
 
+  it('moves a paged attempt it changes out of its page: one copy, everything else still paged', async () => {
+    const { db, all } = await seededAs('paged');
+    const target = all[40]!;
+    expect(await db.attempts.count()).toBe(0);
+    expect(await updateAttempt(target.id, { notes: 'moved' }, db)).toBe(true);
+    // Now a record of its own, gone from the pages; nothing lost or doubled.
+    expect((await db.attempts.get(target.id))?.notes).toBe('moved');
+    expect(await countAttempts(null, db)).toBe(all.length);
+    expect((await getAttempt(target.id, db))?.notes).toBe('moved');
+    const columns = await db.attemptColumns.toArray();
+    expect(columns.flatMap((c) => c.ids)).not.toContain(target.id);
+    expect(columns.reduce((n, c) => n + c.ids.length, 0)).toBe(all.length - 1);
+    const scanned: string[] = [];
+    for await (const page of scanAttempts(null, {}, db)) scanned.push(...ids(page));
+    expect(scanned).toEqual(ids(all).sort());
+    // A finished record over a paged id keeps what the page had added by a person.
+    const other = all[41]!;
+    await modifyAttempts([other.id], (a) => ({ ...a, tags: ['kept'] }), db);
+    await finishAttempt({ ...other, output: 'again', tags: undefined }, db);
+    expect(await getAttempt(other.id, db)).toMatchObject({ output: 'again', tags: ['kept'] });
+    // putAttempt over a paged id leaves one copy too.
+    const third = all[42]!;
+    await putAttempt({ ...third, output: 'replaced' }, db);
+    expect(await countAttempts(null, db)).toBe(all.length);
+    expect((await getAttempts([third.id], db))[0]?.output).toBe('replaced');
+  });
+
   it('changes the journal and other tables together or not at all', async () => {
     const db = freshDb();
     const run = { ...sampleJournal(0).runs[0]!, status: 'running' } as Run;
@@ -232,7 +272,7 @@ describe('writes', () => {
 
 describe('in a live query', () => {
   it('answers again when a write changes what it read', async () => {
-    const { db } = await seeded();
+    const { db } = await seededAs('mixed');
     const f: JournalFilter = { promptIds: ['prompt-1'] };
     const answers: number[] = [];
     const sub = liveQuery(async () => (await queryAttempts(f, { newestFirst: true, limit: 5 }, db)).length + (await countAttempts(f, db)) * 1000).subscribe((v) => answers.push(v));

@@ -2,25 +2,43 @@
  * Reads of the attempts journal. Each is a plain async function over Dexie
  * promises, so it can run inside `useLiveQuery` and the page re-renders when
  * what it read changes; scans (async generators) are for workers and exports.
+ *
+ * The journal is two stores (./cold.ts): attempts a record each (`attempts`,
+ * Dexie's indexes) and attempts in pages (the columns in memory). An id is in
+ * one of them; every read here answers over both, merging in the order it
+ * promises.
  */
 import type { Attempt } from '../../../../shared/domain/schemas';
 import { compileFilter, isEmptyFilter, type JournalFilter } from '../../../../shared/journal/filter';
+import type { PagedRow } from '../../../../shared/journal/pages';
 import { getDb, type TenthDb } from '../db';
+import { coldAttempts, coldByIds, coldIndex, coldLines } from './cold';
 import { hasIndex, indexFor, timePlan } from './select';
 
 export async function getAttempt(id: string, db: TenthDb = getDb()): Promise<Attempt | undefined> {
-  return db.attempts.get(id);
+  return (await db.attempts.get(id)) ?? (await coldByIds(db, [id])).get(id);
 }
 
 /** The attempts with these ids, in the ids' order; ids not in the journal are skipped. */
 export async function getAttempts(ids: readonly string[], db: TenthDb = getDb()): Promise<Attempt[]> {
   const list = await db.attempts.bulkGet([...ids]);
-  return list.filter((a): a is Attempt => a !== undefined);
+  const missing = ids.filter((_, i) => list[i] === undefined);
+  const cold = missing.length ? await coldByIds(db, missing) : null;
+  const out: Attempt[] = [];
+  ids.forEach((id, i) => {
+    const a = list[i] ?? cold?.get(id);
+    if (a) out.push(a);
+  });
+  return out;
 }
 
 /** Which of these ids the journal already has (an import's merge by id). */
 export async function existingAttemptIds(ids: readonly string[], db: TenthDb = getDb()): Promise<string[]> {
-  return (await db.attempts.where(':id').anyOf([...ids]).primaryKeys()) as string[];
+  const hot = (await db.attempts.where(':id').anyOf([...ids]).primaryKeys()) as string[];
+  const index = await coldIndex(db);
+  if (index.size === 0) return hot;
+  const have = new Set(hot);
+  return ids.filter((id) => have.has(id) || index.has(id));
 }
 
 export interface QueryOptions {
@@ -50,11 +68,50 @@ async function unordered(f: JournalFilter, where: ((a: Attempt) => boolean) | un
   return out;
 }
 
+type Keyed = { queuedAt: number; id: string };
+const timeOrder = (a: Keyed, b: Keyed) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /**
  * A page of the filter's attempts in queue-time order (ties by id): an offset
- * and a limit on a time-ordered index when the filter has one.
+ * and a limit on a time-ordered index when the filter has one. Paged attempts
+ * are merged in by their columns; only those on the page are read.
  */
 export async function queryAttempts(filter: JournalFilter, opts: QueryOptions = {}, db: TenthDb = getDb()): Promise<Attempt[]> {
+  const index = await coldIndex(db);
+  if (index.size === 0) return hotQuery(filter, opts, db);
+  const { newestFirst = false, offset = 0, limit, where } = opts;
+  const want = limit === undefined ? Infinity : offset + limit;
+  const hot = await hotQuery(filter, { newestFirst, where, limit: limit === undefined ? undefined : want }, db);
+  const rows = index.select(filter);
+  if (newestFirst) rows.reverse();
+  // With a condition on whole attempts, paged candidates are read (a page at a
+  // time) until enough pass; without one, their columns decide.
+  let cold: (PagedRow & { attempt?: Attempt })[] = rows;
+  if (where) {
+    cold = [];
+    for (let i = 0; i < rows.length && cold.length < want; i += 500) {
+      const part = rows.slice(i, i + 500);
+      const list = await coldAttempts(db, part);
+      list.forEach((a, j) => {
+        if (where(a)) cold.push({ ...part[j]!, attempt: a });
+      });
+    }
+  }
+  const dir = newestFirst ? -1 : 1;
+  const merged: ({ hot: Attempt } | { cold: PagedRow & { attempt?: Attempt } })[] = [];
+  let h = 0;
+  let c = 0;
+  while (merged.length < want && (h < hot.length || c < cold.length)) {
+    const takeHot = c >= cold.length || (h < hot.length && dir * timeOrder(hot[h]!, cold[c]!) <= 0);
+    merged.push(takeHot ? { hot: hot[h++]! } : { cold: cold[c++]! });
+  }
+  const page = merged.slice(offset);
+  const unread = page.flatMap((m) => ('cold' in m && !m.cold.attempt ? [m.cold] : []));
+  const read = new Map((await coldAttempts(db, unread)).map((a) => [a.id, a]));
+  return page.map((m) => ('hot' in m ? m.hot : (m.cold.attempt ?? read.get(m.cold.id)!)));
+}
+
+async function hotQuery(filter: JournalFilter, opts: QueryOptions, db: TenthDb): Promise<Attempt[]> {
   const { newestFirst = false, offset = 0, limit, where } = opts;
   const plan = timePlan(db, filter);
   if (!plan) {
@@ -75,6 +132,7 @@ export async function queryAttempts(filter: JournalFilter, opts: QueryOptions = 
 
 /** The ids of `queryAttempts`' answer; key-only reads when the index applies the whole filter. */
 export async function attemptIds(filter: JournalFilter, opts: QueryOptions = {}, db: TenthDb = getDb()): Promise<string[]> {
+  if ((await coldIndex(db)).size > 0) return (await queryAttempts(filter, opts, db)).map((a) => a.id);
   const plan = timePlan(db, filter);
   if (!plan || !plan.exact || opts.where) return (await queryAttempts(filter, opts, db)).map((a) => a.id);
   let c = plan.collection;
@@ -86,6 +144,11 @@ export async function attemptIds(filter: JournalFilter, opts: QueryOptions = {},
 
 /** How many attempts match the filter (the whole journal without one); counted on the index when it applies the whole filter. */
 export async function countAttempts(filter?: JournalFilter | null, db: TenthDb = getDb()): Promise<number> {
+  const cold = (await coldIndex(db)).count(filter);
+  return cold + (await hotCount(filter, db));
+}
+
+async function hotCount(filter: JournalFilter | null | undefined, db: TenthDb): Promise<number> {
   if (!filter || isEmptyFilter(filter)) return db.attempts.count();
   const plan = timePlan(db, filter);
   if (!plan) return (await unordered(filter, undefined, db)).length;
@@ -99,14 +162,19 @@ export type DistinctField = 'model' | 'tags' | 'promptId' | 'promptVersion';
 
 /** Distinct values of a field, read from index keys alone (no rows); none when an older schema lacks the index. */
 export async function distinctValues(field: DistinctField, db: TenthDb = getDb()): Promise<string[]> {
-  if (!hasIndex(db, field)) return [];
-  return (await db.attempts.orderBy(field).uniqueKeys()) as string[];
+  const index = await coldIndex(db);
+  const hot = hasIndex(db, field) ? ((await db.attempts.orderBy(field).uniqueKeys()) as string[]) : [];
+  if (index.size === 0) return hot;
+  return [...new Set([...hot, ...index.distinct(field)])].sort();
 }
 
 /** Judge calls that graded any of these attempts (by their `judgeOf`); none when an older schema lacks the index. */
 export async function attemptsJudging(ids: readonly string[], db: TenthDb = getDb()): Promise<Attempt[]> {
-  if (!hasIndex(db, 'judgeOf')) return [];
-  const out: Attempt[] = [];
+  const index = await coldIndex(db);
+  const subjects = new Set(ids);
+  const cold = index.size ? await coldAttempts(db, index.select(null).filter((r) => r.judgeOf !== null && subjects.has(r.judgeOf))) : [];
+  if (!hasIndex(db, 'judgeOf')) return cold;
+  const out: Attempt[] = [...cold];
   // Bounded key lists per read: anyOf sorts its keys and walks one cursor over them.
   for (let i = 0; i < ids.length; i += 5000) out.push(...(await db.attempts.where('judgeOf').anyOf(ids.slice(i, i + 5000)).toArray()));
   return out;
@@ -118,8 +186,10 @@ export async function attemptsJudging(ids: readonly string[], db: TenthDb = getD
 export const DEFAULT_PAGE_SIZE = 2000;
 
 export interface Selection {
-  /** Sorted, unique ids of the candidates; null for the whole journal (paged by id). */
+  /** Sorted, unique ids of the candidates in `attempts`; null for all of them (paged by id). */
   keys: string[] | null;
+  /** The paged attempts of the filter (their columns decided exactly), in id order. */
+  paged: PagedRow[];
   /** Candidates: exact for the whole journal, an upper bound when conditions remain to check. */
   total: number;
   /** Which index serves the filter, for progress text and benchmarks. */
@@ -128,6 +198,12 @@ export interface Selection {
 
 /** The candidates of a filter, found once (keys only), for a scan or two of the same selection. */
 export async function selectAttempts(filter: JournalFilter | null | undefined, db: TenthDb = getDb()): Promise<Selection> {
+  const paged = (await coldIndex(db)).select(filter).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const hot = await hotSelection(filter, db);
+  return { ...hot, paged, total: hot.total + paged.length };
+}
+
+async function hotSelection(filter: JournalFilter | null | undefined, db: TenthDb): Promise<Omit<Selection, 'paged'>> {
   if (!filter || isEmptyFilter(filter)) return { keys: null, total: await db.attempts.count(), access: 'all attempts' };
   const { collection, access } = indexFor(db, filter);
   if (!collection) return { keys: null, total: await db.attempts.count(), access };
@@ -153,24 +229,88 @@ export interface ScanOptions {
  * data give the same order. Each page is read when the consumer asks for it.
  */
 export async function* scanAttempts(filter: JournalFilter | null | undefined, opts: ScanOptions = {}, db: TenthDb = getDb()): AsyncGenerator<Attempt[]> {
+  for await (const page of mergedScan(filter, opts, db, (rows) => coldAttempts(db, rows))) yield page;
+}
+
+/**
+ * `scanAttempts` for an export: a paged attempt comes as its canonical line
+ * (the interchange format's bytes, `serializeRecord`'s output), which the
+ * exporter writes as is instead of parsing and writing it again.
+ */
+export async function* scanAttemptsOrLines(filter: JournalFilter | null | undefined, opts: ScanOptions = {}, db: TenthDb = getDb()): AsyncGenerator<(Attempt | PagedLine)[]> {
+  for await (const page of mergedScan<PagedLine>(filter, opts, db, async (rows) => (await coldLines(db, rows)).map((line, i) => ({ id: rows[i]!.id, line })))) yield page;
+}
+
+/** A paged attempt as its canonical line. */
+export interface PagedLine {
+  id: string;
+  line: string;
+}
+
+async function* mergedScan<C extends { id: string }>(
+  filter: JournalFilter | null | undefined,
+  opts: ScanOptions,
+  db: TenthDb,
+  read: (rows: PagedRow[]) => Promise<C[]>,
+): AsyncGenerator<(Attempt | C)[]> {
   const size = Math.max(1, opts.pageSize ?? DEFAULT_PAGE_SIZE);
   const sel = opts.selection ?? (await selectAttempts(filter, db));
+  const paged = sel.paged;
+  let p = 0;
+  const mergeUpTo = async (rows: Attempt[], last: string | null): Promise<(Attempt | C)[]> => {
+    let end = p;
+    while (end < paged.length && (last === null || paged[end]!.id <= last)) end++;
+    if (end === p) return rows;
+    const cold = await read(paged.slice(p, end));
+    p = end;
+    const out: (Attempt | C)[] = [];
+    let h = 0;
+    let c = 0;
+    while (h < rows.length || c < cold.length) {
+      if (c >= cold.length || (h < rows.length && rows[h]!.id < cold[c]!.id)) out.push(rows[h++]!);
+      else out.push(cold[c++]!);
+    }
+    return out;
+  };
+  for await (const { rows, last } of hotScan(filter, size, sel, opts.signal, db)) {
+    const out = await mergeUpTo(rows, last);
+    // Paged attempts merged in can make a page longer than asked for.
+    for (let i = 0; i < out.length; i += size) {
+      if (i > 0) opts.signal?.throwIfAborted();
+      yield out.slice(i, i + size);
+    }
+  }
+  while (p < paged.length) {
+    opts.signal?.throwIfAborted();
+    const out = await mergeUpTo([], paged[Math.min(p + size, paged.length) - 1]!.id);
+    if (out.length) yield out;
+  }
+}
+
+/** Pages of the hot store's attempts in id order, each with the last id it covered (checked rows only). */
+async function* hotScan(
+  filter: JournalFilter | null | undefined,
+  size: number,
+  sel: Selection,
+  signal: AbortSignal | undefined,
+  db: TenthDb,
+): AsyncGenerator<{ rows: Attempt[]; last: string }> {
   const keep = compileFilter(filter);
   if (sel.keys === null) {
     let last: string | null = null;
     for (;;) {
-      opts.signal?.throwIfAborted();
+      signal?.throwIfAborted();
       const page: Attempt[] = await (last === null ? db.attempts.orderBy(':id').limit(size).toArray() : db.attempts.where(':id').above(last).limit(size).toArray());
       if (page.length === 0) return;
       last = page[page.length - 1]!.id;
-      const rows = page.filter(keep);
-      if (rows.length) yield rows;
+      yield { rows: page.filter(keep), last };
       if (page.length < size) return;
     }
   }
   for (let i = 0; i < sel.keys.length; i += size) {
-    opts.signal?.throwIfAborted();
-    const rows = (await db.attempts.bulkGet(sel.keys.slice(i, i + size))).filter((a): a is Attempt => a !== undefined && keep(a));
-    if (rows.length) yield rows;
+    signal?.throwIfAborted();
+    const keys = sel.keys.slice(i, i + size);
+    const rows = (await db.attempts.bulkGet(keys)).filter((a): a is Attempt => a !== undefined && keep(a));
+    yield { rows, last: keys[keys.length - 1]! };
   }
 }

@@ -27,7 +27,7 @@ import { planImport, type ImportMode, type ImportReport, type ImportSource } fro
 import type { DataRecordType, RecordMap } from '../../../../shared/journal/records';
 import { DB_NAME, type TenthDb } from '../../db/db';
 import { SCHEMA_VERSIONS } from '../../db/schema';
-import { addAttempts, existingAttemptIds, scanAttempts, selectAttempts, type Selection } from '../../db/journal';
+import { addAttempts, existingAttemptIds, scanAttempts, scanAttemptsOrLines, selectAttempts, type PagedLine, type Selection } from '../../db/journal';
 import { readAll } from '../../../../shared/providers/decoder';
 
 export type ExportFormat = 'jsonl' | 'csv' | 'json';
@@ -99,7 +99,7 @@ export interface DexieExportOptions {
 }
 
 /** Every attempt of the pages, one by one (what the exporters take). */
-async function* attemptsOf(pages: AsyncIterable<Attempt[]>): AsyncGenerator<Attempt> {
+async function* attemptsOf<T>(pages: AsyncIterable<T[]>): AsyncGenerator<T> {
   for await (const page of pages) yield* page;
 }
 
@@ -118,8 +118,16 @@ async function referencedBy(db: TenthDb, filter: JournalFilter, sel: Selection, 
   const versions = new Set<string>();
   const cases = new Set<string>();
   const providers = new Set<string>();
-  let seen = 0;
-  for await (const page of scanAttempts(filter, { selection: sel, pageSize: opts.pageSize, signal: opts.signal }, db)) {
+  // Paged attempts by their columns; the others read a page at a time.
+  for (const a of sel.paged) {
+    runs.add(a.runId);
+    prompts.add(a.promptId);
+    versions.add(a.promptVersion);
+    cases.add(a.caseId);
+    providers.add(a.providerId);
+  }
+  let seen = sel.paged.length;
+  for await (const page of scanAttempts(filter, { selection: { ...sel, paged: [] }, pageSize: opts.pageSize, signal: opts.signal }, db)) {
     for (const a of page) {
       runs.add(a.runId);
       prompts.add(a.promptId);
@@ -141,15 +149,17 @@ export async function dexieSource(
   const filter = opts.filter ?? null;
   const selection = await selectAttempts(filter, db);
   let written = 0;
-  const counted = async function* (it: AsyncIterable<Attempt>): AsyncGenerator<Attempt> {
+  const counted = async function* <T>(it: AsyncIterable<T>): AsyncGenerator<T> {
     for await (const a of it) {
       written++;
       if (written % 500 === 0) opts.onProgress?.({ attempts: written, total: selection.total, phase: 'writing' });
       yield a;
     }
   };
-  const attempts = counted(attemptsOf(scanAttempts(filter, { selection, pageSize: opts.pageSize ?? EXPORT_PAGE_SIZE, signal: opts.signal }, db)));
-  if (opts.format === 'csv') return { source: { attempts }, selection, countAttempt: () => written };
+  const scan = { selection, pageSize: opts.pageSize ?? EXPORT_PAGE_SIZE, signal: opts.signal };
+  // CSV flattens attempts; the JSON formats take a paged attempt's line as it is.
+  if (opts.format === 'csv') return { source: { attempts: counted(attemptsOf(scanAttempts(filter, scan, db))) }, selection, countAttempt: () => written };
+  const attempts = counted(attemptsOf<Attempt | PagedLine>(scanAttemptsOrLines(filter, scan, db)));
   if (!filter || isEmptyFilter(filter)) {
     return {
       source: {

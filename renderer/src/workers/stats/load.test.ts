@@ -60,7 +60,7 @@ describe('loadAttempts', () => {
     expect(promptDated.attempts).toHaveLength(dated.attempts.filter((a) => a.promptId === 'extract').length);
 
     const prompts = await loadAttempts(d, { ...NO_FILTER, promptIds: ['extract'], tag: 'first' });
-    expect(prompts.access).toBe('index tags');
+    expect(prompts.access).toBe('index promptId');
     expect(prompts.attempts).toHaveLength(0);
   });
 

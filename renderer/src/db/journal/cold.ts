@@ -1,0 +1,196 @@
+/**
+ * The journal's paged attempts ("cold"): imported attempts, 500 to a record as
+ * their canonical lines (`attemptPages`), with the columns filters read in
+ * `attemptColumns` (shared/journal/pages.ts says why). Every other attempt —
+ * a run's, or one a person graded — is a record of its own in `attempts`
+ * ("hot"). An id is in exactly one of the two: writing to a paged attempt
+ * moves it to `attempts` and rewrites its page without it, under a new page id.
+ *
+ * Each connection keeps the pages' columns in memory (a ColdIndex, about 100
+ * bytes an attempt) and brings it up to date at every read from the list of
+ * page ids — one key-only read, which also makes a live query re-run when
+ * pages come or go, in this context or another. Page texts are read when their
+ * attempts are, and the last few are kept split.
+ */
+import type { Attempt } from '../../../../shared/domain/schemas';
+import { buildPage, ColdIndex, pageLines, PAGE_ATTEMPTS, type AttemptPageColumns, type PagedRow } from '../../../../shared/journal/pages';
+import { serializeRecord } from '../../../../shared/journal/jsonl';
+import { ulid } from 'ulid';
+import type { TenthDb } from '../db';
+
+interface ColdState {
+  index: ColdIndex;
+  /** Split page texts, most recently used last. */
+  lines: Map<string, string[]>;
+}
+
+const states = new WeakMap<TenthDb, ColdState>();
+/** Page texts kept split per connection (a page is about 0.5 MB). */
+const CACHED_PAGES = 8;
+
+function stateOf(db: TenthDb): ColdState {
+  let s = states.get(db);
+  if (!s) {
+    s = { index: new ColdIndex(), lines: new Map() };
+    states.set(db, s);
+  }
+  return s;
+}
+
+/** Whether this database has the paged stores (an older schema in a test may not). */
+function hasPages(db: TenthDb): boolean {
+  return db.tables.some((t) => t.name === 'attemptColumns');
+}
+
+/** The tables a journal transaction spans: the hot store and the pages. */
+export function journalTables(db: TenthDb) {
+  return hasPages(db) ? [db.attempts, db.attemptPages, db.attemptColumns] : [db.attempts];
+}
+
+/** The pages' index, brought up to date with the stored pages. */
+export async function coldIndex(db: TenthDb): Promise<ColdIndex> {
+  const s = stateOf(db);
+  if (!hasPages(db)) return s.index;
+  const ids = (await db.attemptColumns.toCollection().primaryKeys()) as string[];
+  const stored = new Set(ids);
+  for (const id of s.index.pageIds()) {
+    if (!stored.has(id)) {
+      s.index.removePage(id);
+      s.lines.delete(id);
+    }
+  }
+  const missing = ids.filter((id) => !s.index.hasPage(id));
+  if (missing.length) {
+    const cols = await db.attemptColumns.bulkGet(missing);
+    for (const c of cols) if (c) s.index.addPage(c);
+  }
+  return s.index;
+}
+
+async function linesOf(db: TenthDb, pageId: string): Promise<string[]> {
+  const s = stateOf(db);
+  const hit = s.lines.get(pageId);
+  if (hit) {
+    s.lines.delete(pageId);
+    s.lines.set(pageId, hit);
+    return hit;
+  }
+  const page = await db.attemptPages.get(pageId);
+  if (!page) throw new Error(`the journal page ${pageId} is missing`);
+  const lines = pageLines(page);
+  s.lines.set(pageId, lines);
+  while (s.lines.size > CACHED_PAGES) s.lines.delete(s.lines.keys().next().value!);
+  return lines;
+}
+
+function parseAttempt(line: string): Attempt {
+  return JSON.parse(line) as Attempt;
+}
+
+/** The canonical lines of these paged rows, in the rows' order. */
+export async function coldLines(db: TenthDb, rows: readonly Pick<PagedRow, 'pageId' | 'line'>[]): Promise<string[]> {
+  const out: string[] = new Array<string>(rows.length);
+  // Grouped by page, so each page is read once however the rows interleave.
+  const byPage = new Map<string, number[]>();
+  rows.forEach((r, i) => (byPage.get(r.pageId) ?? byPage.set(r.pageId, []).get(r.pageId)!).push(i));
+  for (const [pageId, idx] of byPage) {
+    const lines = await linesOf(db, pageId);
+    for (const i of idx) out[i] = lines[rows[i]!.line]!;
+  }
+  return out;
+}
+
+/** The paged attempts of these rows, in the rows' order. */
+export async function coldAttempts(db: TenthDb, rows: readonly Pick<PagedRow, 'pageId' | 'line'>[]): Promise<Attempt[]> {
+  return (await coldLines(db, rows)).map(parseAttempt);
+}
+
+/** The paged attempts with these ids (those that are paged), by id. */
+export async function coldByIds(db: TenthDb, ids: readonly string[]): Promise<Map<string, Attempt>> {
+  const index = await coldIndex(db);
+  const rows: PagedRow[] = [];
+  for (const id of ids) {
+    const r = index.row(id);
+    if (r) rows.push(r);
+  }
+  const list = await coldAttempts(db, rows);
+  return new Map(list.map((a) => [a.id, a]));
+}
+
+/**
+ * Writes attempts as new pages of up to 500 (the caller has left out the ids
+ * the journal has). Runs in the caller's transaction when there is one.
+ */
+export async function writePages(db: TenthDb, attempts: readonly Attempt[], lines?: readonly string[]): Promise<void> {
+  const texts = lines ?? attempts.map((a) => serializeRecord(a));
+  const pages = [];
+  const columns: AttemptPageColumns[] = [];
+  for (let i = 0; i < attempts.length; i += PAGE_ATTEMPTS) {
+    const built = buildPage(ulid(), attempts.slice(i, i + PAGE_ATTEMPTS), texts.slice(i, i + PAGE_ATTEMPTS));
+    pages.push(built.text);
+    columns.push(built.columns);
+  }
+  await db.attemptPages.bulkAdd(pages);
+  await db.attemptColumns.bulkAdd(columns);
+  const s = stateOf(db);
+  for (const c of columns) s.index.addPage(c);
+}
+
+/**
+ * Takes these ids out of their pages (each page rewritten without them under
+ * a new id, or deleted when nothing is left) and returns their attempts: the
+ * caller writes them to `attempts` in the same transaction.
+ */
+export async function unpage(db: TenthDb, ids: readonly string[]): Promise<Attempt[]> {
+  const index = await coldIndex(db);
+  const byPage = new Map<string, Set<number>>();
+  for (const id of ids) {
+    const at = index.locate(id);
+    if (at) (byPage.get(at.pageId) ?? byPage.set(at.pageId, new Set()).get(at.pageId)!).add(at.line);
+  }
+  const out: Attempt[] = [];
+  const s = stateOf(db);
+  for (const [pageId, taken] of byPage) {
+    const [cols, lines] = await Promise.all([db.attemptColumns.get(pageId), linesOf(db, pageId)]);
+    if (!cols) throw new Error(`the journal page ${pageId} has no columns`);
+    const keepRows: Attempt[] = [];
+    const keepLines: string[] = [];
+    lines.forEach((line, i) => {
+      if (taken.has(i)) out.push(parseAttempt(line));
+      else {
+        keepRows.push(columnsRow(cols, i));
+        keepLines.push(line);
+      }
+    });
+    await db.attemptPages.delete(pageId);
+    await db.attemptColumns.delete(pageId);
+    s.index.removePage(pageId);
+    s.lines.delete(pageId);
+    if (keepRows.length) {
+      const built = buildPage(ulid(), keepRows, keepLines);
+      await db.attemptPages.add(built.text);
+      await db.attemptColumns.add(built.columns);
+      s.index.addPage(built.columns);
+    }
+  }
+  return out;
+}
+
+/** A page row's columns as the fields buildPage reads (the rest of the attempt is in its line). */
+function columnsRow(c: AttemptPageColumns, i: number): Attempt {
+  const fc = c.failureClass[i] ?? null;
+  return {
+    id: c.ids[i]!,
+    queuedAt: c.queuedAt[i]!,
+    runId: c.runId[i]!,
+    promptId: c.promptId[i]!,
+    promptVersion: c.promptVersion[i]!,
+    caseId: c.caseId[i]!,
+    model: c.model[i]!,
+    providerId: c.providerId[i]!,
+    status: c.status[i]!,
+    failure: fc === null ? null : { class: fc },
+    tags: c.tags[i] ?? undefined,
+    judgeOf: c.judgeOf[i] ?? null,
+  } as unknown as Attempt;
+}
