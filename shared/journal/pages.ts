@@ -163,6 +163,11 @@ export class ColdIndex {
     return [...this.pages.keys()];
   }
 
+  /** The attempt ids of a page, as it was added. */
+  idsOfPage(id: string): readonly string[] | undefined {
+    return this.pages.get(id)?.ids;
+  }
+
   addPage(p: AttemptPageColumns): void {
     if (this.pages.has(p.id)) this.removePage(p.id);
     this.pages.set(p.id, p);

@@ -3,8 +3,10 @@
  * changed or deleted, from Dexie hooks on this connection. The journal page's
  * worker and the automatic checks are kept current with it.
  */
+import { liveQuery } from 'dexie';
 import type { Attempt } from '../../../../shared/domain/schemas';
 import { getDb, type TenthDb } from '../db';
+import { coldIndex } from './cold';
 
 type ChangeListener = (ids: string[], finished: string[]) => void;
 const listeners = new Set<ChangeListener>();
@@ -14,6 +16,11 @@ const hooked = new WeakSet<TenthDb>();
  * Calls `fn` after each committed transaction that created, changed or deleted
  * attempts, with their ids and the ids that went from `pending` to a final
  * status (finished attempts, for automatic checks). Returns an unsubscribe.
+ *
+ * Hooks see this connection's writes only. Pages written or rewritten in
+ * another context (an import in the data worker, another tab) are seen
+ * through a live query on the page ids, which Dexie re-runs after any
+ * context's commit: their attempts are reported as changed.
  */
 export function onAttemptsChanged(fn: ChangeListener, db: TenthDb = getDb()): () => void {
   listeners.add(fn);
@@ -53,7 +60,35 @@ export function onAttemptsChanged(fn: ChangeListener, db: TenthDb = getDb()): ()
       db.attemptColumns.hook('creating', function (_primKey, obj, tx) {
         for (const id of obj.ids) note(tx, id, false);
       });
+      watchPages(db);
     }
   }
   return () => listeners.delete(fn);
+}
+
+/** Reports the attempts of pages that came or went in any context (see onAttemptsChanged). */
+function watchPages(db: TenthDb): void {
+  let known: Set<string> | null = null;
+  liveQuery(() => db.attemptColumns.toCollection().primaryKeys()).subscribe({
+    next: (keys) => {
+      void (async () => {
+        const now = new Set(keys as string[]);
+        if (known === null) {
+          known = now;
+          return;
+        }
+        const before = known;
+        known = now;
+        const index = await coldIndex(db).catch(() => null);
+        if (!index) return;
+        const added = [...now].filter((k) => !before.has(k));
+        // A page that went was rewritten or emptied by a write that moved its
+        // attempts to records of their own; that write's context reports them.
+        const ids = added.flatMap((k) => [...(index.idsOfPage(k) ?? [])]);
+        if (ids.length === 0) return;
+        for (const l of listeners) l(ids, []);
+      })();
+    },
+    error: () => undefined,
+  });
 }

@@ -270,6 +270,24 @@ describe('writes', () => {
   });
 });
 
+describe('change feed across connections', () => {
+  it('reports attempts imported through another connection (another worker or tab)', async () => {
+    const db = freshDb();
+    const other = createDb(db.name);
+    opened.push(other);
+    const seen: string[][] = [];
+    const off = onAttemptsChanged((changed) => seen.push(changed), db);
+    // The feed's live query takes its first look before the import.
+    await countAttempts(null, db);
+    await new Promise((r) => setTimeout(r, 50));
+    const list = sampleJournal(3, 9).attempts;
+    await addAttempts(list, other);
+    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    off();
+    expect(seen.flat().sort()).toEqual(ids(list).sort());
+  });
+});
+
 describe('in a live query', () => {
   it('answers again when a write changes what it read', async () => {
     const { db } = await seededAs('mixed');
