@@ -9,7 +9,7 @@ import { binomialTwoSidedHalfP, probit, studentTQuantile } from './distributions
 import { clusteredRate, type RateStat, type TwoProportionTest, twoProportionZTest } from './intervals';
 import { mulberry32 } from './prng';
 import { quantileOfSorted } from './quantiles';
-import { type StatsAttempt, verdictOf } from './verdict';
+import { type StatsAttempt, type Verdict, verdictOf } from './verdict';
 
 export type ComparisonVerdict = 'a-higher' | 'b-higher' | 'not-distinguishable-yet' | 'insufficient-data';
 
@@ -123,57 +123,94 @@ export interface CompareOptions {
   judges?: boolean;
 }
 
-/** A scored attempt (graded ok + failed) as a comparison reads it. */
-export interface ScoredAttempt {
-  /** The attempt itself: its repeat index pairs it, and callers can show it (the worst-of-N gallery). */
-  attempt: StatsAttempt;
-  pass: boolean;
-  score: number;
-}
-
 /**
- * One model's scored attempts on one case, with the figures a comparison reads
- * from each copied into arrays once: a model is in many pairs, and reading a
- * field of 100,000 attempt objects (scattered in memory, not all of one shape)
- * again for each pair cost more than the arithmetic.
+ * One model's scored attempts on one case, as parallel arrays: a model is in
+ * many pairs, and reading fields of 100,000 attempt objects (scattered in
+ * memory, not all of one shape) again for each pair cost more than the
+ * arithmetic.
  */
 export interface CaseGroup {
-  attempts: ScoredAttempt[];
-  /** attempts[i].score. */
   scores: number[];
-  /** 1 where attempts[i] passed, else 0. */
+  /** 1 for a pass, 0 for a fail. */
   passes: number[];
-  /** attempts[i].attempt.repeatIndex. */
   repeats: number[];
 }
 
 /** One model's scored attempts grouped by case, cases in order of first appearance. */
 export type CaseScores = ReadonlyMap<string, CaseGroup>;
 
-/** The attempts a comparison counts, in order: not judge calls, and graded ok or failed (failures score 0). */
-export function scoredAttempts(attempts: readonly StatsAttempt[], judges?: boolean): ScoredAttempt[] {
-  const out: ScoredAttempt[] = [];
-  for (const a of attempts) {
-    if (a.judgeOf) continue;
-    const v = verdictOf(a, { judges });
-    if (v.verdict !== 'pass' && v.verdict !== 'fail') continue;
-    out.push({ attempt: a, pass: v.verdict === 'pass', score: v.score ?? 0 });
-  }
-  return out;
+/**
+ * The verdict of an attempt a comparison counts — not a judge call, and graded
+ * ok or failed (failures score 0) — or null.
+ */
+export function comparedVerdict(a: StatsAttempt, judges?: boolean): Verdict | null {
+  if (a.judgeOf) return null;
+  const v = verdictOf(a, { judges });
+  return v.verdict === 'pass' || v.verdict === 'fail' ? v : null;
 }
 
-/** Scored attempts by case id. */
-export function scoresByCase(scored: readonly ScoredAttempt[]): Map<string, CaseGroup> {
+/** Adds one scored attempt to its case's group. */
+export function addToCase(byCase: Map<string, CaseGroup>, caseId: string, repeatIndex: number, v: Verdict): void {
+  let g = byCase.get(caseId);
+  if (!g) byCase.set(caseId, (g = { scores: [], passes: [], repeats: [] }));
+  g.scores.push(v.score ?? 0);
+  g.passes.push(v.verdict === 'pass' ? 1 : 0);
+  g.repeats.push(repeatIndex);
+}
+
+/** The attempts a comparison counts (`comparedVerdict`), by case, in order. */
+export function scoresByCase(attempts: readonly StatsAttempt[], judges?: boolean): Map<string, CaseGroup> {
   const m = new Map<string, CaseGroup>();
-  for (const s of scored) {
-    let g = m.get(s.attempt.caseId);
-    if (!g) m.set(s.attempt.caseId, (g = { attempts: [], scores: [], passes: [], repeats: [] }));
-    g.attempts.push(s);
-    g.scores.push(s.score);
-    g.passes.push(s.pass ? 1 : 0);
-    g.repeats.push(s.attempt.repeatIndex);
+  for (const a of attempts) {
+    const v = comparedVerdict(a, judges);
+    if (v) addToCase(m, a.caseId, a.repeatIndex, v);
   }
   return m;
+}
+
+/**
+ * One model's side of comparisons, prepared once by `comparisonSide` and read
+ * by every pair it is in: what depends on this model alone — each case's mean
+ * score and pass fraction, and all its scores sorted with their case for the
+ * bootstrap — is not recomputed per pair.
+ */
+export interface ComparisonSide {
+  /** Case ids, in order of first appearance. */
+  cases: string[];
+  groups: CaseGroup[];
+  /** Position of each case in `cases`. */
+  index: Map<string, number>;
+  meanScore: Float64Array;
+  meanPass: Float64Array;
+  /** Passes per case. */
+  passCount: Int32Array;
+  sorted: SortedByCase;
+}
+
+export function comparisonSide(byCase: CaseScores): ComparisonSide {
+  const cases = [...byCase.keys()];
+  const groups = [...byCase.values()];
+  const n = groups.length;
+  const meanScore = new Float64Array(n);
+  const meanPass = new Float64Array(n);
+  const passCount = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    meanScore[i] = meanOf(groups[i].scores);
+    meanPass[i] = meanOf(groups[i].passes);
+    passCount[i] = groups[i].passes.reduce((s, x) => s + x, 0);
+  }
+  return {
+    cases,
+    groups,
+    index: new Map(cases.map((c, i) => [c, i])),
+    meanScore,
+    meanPass,
+    passCount,
+    sorted: sortedByCase(
+      groups.map((g) => g.scores),
+      n,
+    ),
+  };
 }
 
 const PAIRED_METHOD =
@@ -353,33 +390,56 @@ export function bootstrapFloorDifference(
   casesB: readonly (readonly number[])[],
   opts: { replicates?: number; seed?: number; q?: number } = {},
 ): FloorBootstrap {
-  const replicates = opts.replicates ?? 2000;
-  const seed = opts.seed ?? 1;
   const q = opts.q ?? 0.1;
   const k = Math.min(casesA.length, casesB.length);
   const sa = sortedByCase(casesA, k);
   const sb = sortedByCase(casesB, k);
-  const a = quantileOfSorted(sa.values, q);
-  const b = quantileOfSorted(sb.values, q);
+  const same = Int32Array.from({ length: k }, (_, i) => i);
+  return bootstrapSorted(sa, same, sb, same, quantileOfSorted(sa.values, q), quantileOfSorted(sb.values, q), opts);
+}
+
+/**
+ * `bootstrapFloorDifference` over presorted scores: the k shared cases are
+ * `caseA[j]` in `sa` and `caseB[j]` in `sb`; scores of other cases in them are
+ * never drawn (weight 0). `a` and `b` are the point p10s of the shared scores.
+ */
+function bootstrapSorted(
+  sa: SortedByCase,
+  caseA: Int32Array,
+  sb: SortedByCase,
+  caseB: Int32Array,
+  a: number | null,
+  b: number | null,
+  opts: { replicates?: number; seed?: number; q?: number },
+): FloorBootstrap {
+  const replicates = opts.replicates ?? 2000;
+  const seed = opts.seed ?? 1;
+  const q = opts.q ?? 0.1;
+  const k = caseA.length;
   const empty = { replicates: 0, seed, method: BOOTSTRAP_METHOD };
   if (a === null || b === null || k === 0) return { a, b, diff: null, lower: null, upper: null, ...empty };
-  const weights = new Int32Array(k);
+  const weightsA = new Int32Array(sa.sizes.length);
+  const weightsB = new Int32Array(sb.sizes.length);
   const diffs = new Float64Array(replicates);
   const rng = mulberry32(seed);
   let kept = 0;
   for (let r = 0; r < replicates; r++) {
-    weights.fill(0);
+    weightsA.fill(0);
+    weightsB.fill(0);
     let na = 0;
     let nb = 0;
     for (let j = 0; j < k; j++) {
       const c = Math.floor(rng() * k);
-      weights[c]++;
-      na += sa.sizes[c];
-      nb += sb.sizes[c];
+      const ca = caseA[c];
+      const cb = caseB[c];
+      weightsA[ca]++;
+      weightsB[cb]++;
+      na += sa.sizes[ca];
+      nb += sb.sizes[cb];
     }
     // Shared cases always hold scores of both models, but stay safe if a caller passes an empty case.
-    const qa = weightedQuantile(sa, weights, na, q);
-    const qb = weightedQuantile(sb, weights, nb, q);
+    const qa = weightedQuantile(sa, weightsA, na, q);
+    const qb = weightedQuantile(sb, weightsB, nb, q);
     if (qa === null || qb === null) continue;
     diffs[kept++] = qa - qb;
   }
@@ -421,6 +481,8 @@ function sampleSizeAdvice(
   score: PairedDifference,
   casesA: readonly (readonly number[])[],
   casesB: readonly (readonly number[])[],
+  meansA: readonly number[],
+  meansB: readonly number[],
   rateA: RateStat,
   rateB: RateStat,
   alpha: number,
@@ -433,19 +495,21 @@ function sampleSizeAdvice(
     const needCases = pairedSampleSize(score.mean, score.sd, alpha, power);
     if (needCases !== null) moreCases = Math.max(0, Math.ceil(needCases - k - 1e-9));
 
-    const pooledWithin = (cases: readonly (readonly number[])[]) => {
+    // means[c] is each case's mean score (meanOf(cases[c])).
+    const pooledWithin = (cases: readonly (readonly number[])[], means: readonly number[]) => {
       let ss = 0;
       let df = 0;
-      for (const xs of cases) {
+      for (let c = 0; c < cases.length; c++) {
+        const xs = cases[c];
         if (xs.length < 2) continue;
-        const m = meanOf(xs);
+        const m = means[c];
         for (const x of xs) ss += (x - m) ** 2;
         df += xs.length - 1;
       }
       return df > 0 ? ss / df : null;
     };
-    const wA = pooledWithin(casesA);
-    const wB = pooledWithin(casesB);
+    const wA = pooledWithin(casesA, meansA);
+    const wB = pooledWithin(casesB, meansB);
     if (wA !== null && wB !== null) {
       let withinNow = 0;
       let repeatsNow = 0;
@@ -499,41 +563,49 @@ function sampleSizeAdvice(
  * - sampleSize: `sampleSizeAdvice` above.
  */
 export function comparePair(a: readonly StatsAttempt[], b: readonly StatsAttempt[], opts: CompareOptions = {}): PairComparison {
-  return compareCases(scoresByCase(scoredAttempts(a, opts.judges)), scoresByCase(scoredAttempts(b, opts.judges)), opts);
+  const side = (xs: readonly StatsAttempt[]) => comparisonSide(scoresByCase(xs, opts.judges));
+  return compareSides(side(a), side(b), opts);
 }
 
 /**
- * `comparePair` on attempts already scored and grouped by case — so a caller
- * comparing many pairs scores each model's attempts once, not once per pair —
- * with the map keys as the cases (a caller may key by (prompt, case) to pool
- * prompts). `opts.judges` is not read here: it applies when scoring.
+ * `comparePair` on prepared sides (`comparisonSide`), so a caller comparing many
+ * pairs prepares each model once, not once per pair. The sides' case ids are
+ * the pairing unit (a caller may key by (prompt, case) to pool prompts).
+ * `opts.judges` is not read here: it applies when scoring.
  */
-export function compareCases(byA: CaseScores, byB: CaseScores, opts: CompareOptions = {}): PairComparison {
+export function compareSides(A: ComparisonSide, B: ComparisonSide, opts: CompareOptions = {}): PairComparison {
   const alpha = opts.alpha ?? 0.05;
   const power = opts.power ?? 0.8;
-  const shared = [...byA.keys()].filter((c) => byB.has(c));
-  const sharedSet = new Set(shared);
-  let onlyB = 0;
-  for (const c of byB.keys()) if (!sharedSet.has(c)) onlyB++;
-  const listA = shared.map((c) => byA.get(c)!);
-  const listB = shared.map((c) => byB.get(c)!);
+  // The shared cases in A's order, and where each is in A and in B.
+  const shared: string[] = [];
+  const inA: number[] = [];
+  const inB: number[] = [];
+  for (let i = 0; i < A.cases.length; i++) {
+    const j = B.index.get(A.cases[i]);
+    if (j === undefined) continue;
+    shared.push(A.cases[i]);
+    inA.push(i);
+    inB.push(j);
+  }
+  const listA = inA.map((i) => A.groups[i]);
+  const listB = inB.map((j) => B.groups[j]);
   const scoresA = listA.map((g) => g.scores);
   const scoresB = listB.map((g) => g.scores);
-  const passesA = listA.map((g) => g.passes);
-  const passesB = listB.map((g) => g.passes);
+  const meansA = inA.map((i) => A.meanScore[i]);
+  const meansB = inB.map((j) => B.meanScore[j]);
 
-  const perCase: CaseDifference[] = shared.map((caseId, i) => {
-    const scoreA = meanOf(scoresA[i]);
-    const scoreB = meanOf(scoresB[i]);
-    const passA = meanOf(passesA[i]);
-    const passB = meanOf(passesB[i]);
-    return { caseId, nA: scoresA[i].length, nB: scoresB[i].length, scoreA, scoreB, passA, passB, scoreDiff: scoreA - scoreB, passDiff: passA - passB };
+  const perCase: CaseDifference[] = shared.map((caseId, c) => {
+    const scoreA = meansA[c];
+    const scoreB = meansB[c];
+    const passA = A.meanPass[inA[c]];
+    const passB = B.meanPass[inB[c]];
+    return { caseId, nA: scoresA[c].length, nB: scoresB[c].length, scoreA, scoreB, passA, passB, scoreDiff: scoreA - scoreB, passDiff: passA - passB };
   });
-  const score = pairedDifference('score', perCase.map((c) => c.scoreA), perCase.map((c) => c.scoreB), alpha);
+  const score = pairedDifference('score', meansA, meansB, alpha);
   const pass = pairedDifference('pass', perCase.map((c) => c.passA), perCase.map((c) => c.passB), alpha);
 
-  const rateA = clusteredRate('A pass rate on shared cases', passesA.map((xs) => ({ n: xs.length, k: xs.reduce((s, x) => s + x, 0) })));
-  const rateB = clusteredRate('B pass rate on shared cases', passesB.map((xs) => ({ n: xs.length, k: xs.reduce((s, x) => s + x, 0) })));
+  const rateA = clusteredRate('A pass rate on shared cases', inA.map((i) => ({ n: A.groups[i].passes.length, k: A.passCount[i] })));
+  const rateB = clusteredRate('B pass rate on shared cases', inB.map((j) => ({ n: B.groups[j].passes.length, k: B.passCount[j] })));
 
   let passTest: PairComparison['passTest'] = null;
   if (shared.length > 0) {
@@ -546,11 +618,19 @@ export function compareCases(byA: CaseScores, byB: CaseScores, opts: CompareOpti
     }
   }
 
-  const floor = bootstrapFloorDifference(scoresA, scoresB, { replicates: opts.replicates, seed: opts.seed });
-  const sampleSize = sampleSizeAdvice(score, scoresA, scoresB, rateA, rateB, alpha, power);
+  // p10 of the shared scores: a side's presorted scores when all its cases are shared (the usual case).
+  const q = 0.1;
+  const p10 = (side: ComparisonSide, scores: readonly (readonly number[])[]) =>
+    quantileOfSorted(scores.length === side.cases.length ? side.sorted.values : Float64Array.from(scores.flat()).sort(), q);
+  const floor = bootstrapSorted(A.sorted, Int32Array.from(inA), B.sorted, Int32Array.from(inB), p10(A, scoresA), p10(B, scoresB), {
+    replicates: opts.replicates,
+    seed: opts.seed,
+    q,
+  });
+  const sampleSize = sampleSizeAdvice(score, scoresA, scoresB, meansA, meansB, rateA, rateB, alpha, power);
 
   return {
-    cases: { shared: shared.length, onlyA: byA.size - shared.length, onlyB },
+    cases: { shared: shared.length, onlyA: A.cases.length - shared.length, onlyB: B.cases.length - shared.length },
     perCase,
     attempts: { a: rateA.n, b: rateB.n },
     score,

@@ -5,17 +5,18 @@
  * gallery selection and the plot series.
  */
 import {
+  addToCase,
   type Cell,
-  compareCases,
+  comparedVerdict,
+  compareSides,
+  type ComparisonSide,
+  comparisonSide,
   detectDrift,
   type GroupBy,
   groupCells,
   type CaseGroup,
   type PairComparison,
   rollingWindows,
-  type ScoredAttempt,
-  scoredAttempts,
-  scoresByCase,
   type StatsAttempt,
   verdictOf,
 } from '../../../../shared/stats';
@@ -173,12 +174,10 @@ export function replicatesFor(values: number): number {
 /** One model's attempts on one prompt, scored once for every pair it is in and for the gallery. */
 interface ModelPrompt {
   attempts: WorkerAttempt[];
-  /** Scored attempts in journal order. */
-  scored: ScoredAttempt[];
-  /** `scored` by case id, for the per-prompt comparisons. */
+  /** The scored ones, in journal order, with their scores. */
+  scored: WorkerAttempt[];
+  scores: number[];
   byCase: Map<string, CaseGroup>;
-  /** The same groups keyed by (prompt, case), for the pooled comparison. */
-  byPromptCase: Map<string, CaseGroup>;
 }
 
 /** Adds one prompt's (prompt, case) groups to a pooled map; a key seen before (possible only when ids contain SEP) gets the groups joined, as pooling the attempts would. */
@@ -187,7 +186,7 @@ function pool(into: Map<string, CaseGroup>, from: ReadonlyMap<string, CaseGroup>
     const prev = into.get(key);
     into.set(
       key,
-      prev ? { attempts: [...prev.attempts, ...g.attempts], scores: [...prev.scores, ...g.scores], passes: [...prev.passes, ...g.passes], repeats: [...prev.repeats, ...g.repeats] } : g,
+      prev ? { scores: [...prev.scores, ...g.scores], passes: [...prev.passes, ...g.passes], repeats: [...prev.repeats, ...g.repeats] } : g,
     );
   }
 }
@@ -198,38 +197,54 @@ function pool(into: Map<string, CaseGroup>, from: ReadonlyMap<string, CaseGroup>
  * bottom decile of its scored attempts (failures score 0, so they come first) —
  * without outputs: the worker reads those for the few ids chosen.
  *
- * Each model's attempts are scored and grouped by case once per prompt, not
- * once per pair and again for the pooled comparison; a pair then only joins
- * those groups (`compareCases`). The numbers are those of `comparePair` on the
- * raw attempts (tested against it).
+ * Each model's attempts are scored, grouped by case and sorted once per prompt
+ * (`comparisonSide`), and once for the pooled comparison per set of prompts it
+ * is pooled over — not once per pair. The numbers are those of `comparePair`
+ * on the raw attempts (tested against that computation).
  */
 export function computeCompare(attempts: readonly WorkerAttempt[], models: readonly string[], prompts: readonly string[] | null, galleryCap = 40): CompareResult {
   const promptSet = prompts ? new Set(prompts) : null;
   const modelSet = new Set(models);
-  const byModelPrompt = new Map<string, Map<string, WorkerAttempt[]>>();
+  const byModelPrompt = new Map<string, Map<string, ModelPrompt>>();
   const usedPrompts = new Set<string>();
+  // One pass in journal order: the attempts lie in memory in that order, so
+  // scoring them here reads each once and in sequence.
   for (const a of attempts) {
     if (!modelSet.has(a.model)) continue;
     if (promptSet && !promptSet.has(a.promptId)) continue;
     usedPrompts.add(a.promptId);
     let m = byModelPrompt.get(a.model);
     if (!m) byModelPrompt.set(a.model, (m = new Map()));
-    const list = m.get(a.promptId);
-    if (list) list.push(a);
-    else m.set(a.promptId, [a]);
+    let mp = m.get(a.promptId);
+    if (!mp) m.set(a.promptId, (mp = { attempts: [], scored: [], scores: [], byCase: new Map() }));
+    mp.attempts.push(a);
+    const v = comparedVerdict(a);
+    if (!v) continue;
+    mp.scored.push(a);
+    mp.scores.push(v.score ?? 0);
+    addToCase(mp.byCase, a.caseId, a.repeatIndex, v);
   }
-  const prepared = new Map<string, Map<string, ModelPrompt>>();
-  for (const [model, byPrompt] of byModelPrompt) {
-    const m = new Map<string, ModelPrompt>();
-    for (const [prompt, list] of byPrompt) {
-      const scored = scoredAttempts(list);
-      const byCase = scoresByCase(scored);
+  // Per model and prompt: the per-prompt comparisons' side, and the case groups keyed by (prompt, case) for pooling.
+  const sides = new Map<ModelPrompt, { side: ComparisonSide; byPromptCase: Map<string, CaseGroup> }>();
+  for (const m of byModelPrompt.values()) {
+    for (const [prompt, mp] of m) {
       const byPromptCase = new Map<string, CaseGroup>();
-      for (const [caseId, xs] of byCase) byPromptCase.set(`${prompt}${SEP}${caseId}`, xs);
-      m.set(prompt, { attempts: list, scored, byCase, byPromptCase });
+      for (const [caseId, g] of mp.byCase) byPromptCase.set(`${prompt}${SEP}${caseId}`, g);
+      sides.set(mp, { side: comparisonSide(mp.byCase), byPromptCase });
     }
-    prepared.set(model, m);
   }
+  // A model's pooled side depends only on the prompts pooled (those both models of a pair ran): usually the same for all its pairs.
+  const pooledSides = new Map<string, ComparisonSide>();
+  const pooledSide = (model: string, pooled: readonly string[]) => {
+    const key = JSON.stringify([model, pooled]);
+    let side = pooledSides.get(key);
+    if (!side) {
+      const all = new Map<string, CaseGroup>();
+      for (const p of pooled) pool(all, sides.get(byModelPrompt.get(model)!.get(p)!)!.byPromptCase);
+      pooledSides.set(key, (side = comparisonSide(all)));
+    }
+    return side;
+  };
   const promptList = [...usedPrompts].sort();
   const pairs: PairResult[] = [];
   for (let i = 0; i < models.length; i++) {
@@ -237,34 +252,31 @@ export function computeCompare(attempts: readonly WorkerAttempt[], models: reado
       const a = models[i];
       const b = models[j];
       const perPrompt: PromptComparison[] = [];
-      const allA = new Map<string, CaseGroup>();
-      const allB = new Map<string, CaseGroup>();
+      const pooled: string[] = [];
       let countA = 0;
       let countB = 0;
       for (const p of promptList) {
-        const pa = prepared.get(a)?.get(p);
-        const pb = prepared.get(b)?.get(p);
+        const pa = byModelPrompt.get(a)?.get(p);
+        const pb = byModelPrompt.get(b)?.get(p);
         if (!pa || !pb) continue;
         const la = pa.attempts;
         const lb = pb.attempts;
-        const comparison = compareCases(pa.byCase, pb.byCase, { replicates: replicatesFor(la.length + lb.length) });
+        const comparison = compareSides(sides.get(pa)!.side, sides.get(pb)!.side, { replicates: replicatesFor(la.length + lb.length) });
         perPrompt.push({ prompt: p, comparison, settle: settlePlan(p, comparison, la, lb) });
         // The pooled comparison pairs by (prompt, case): the same inputs for both.
-        pool(allA, pa.byPromptCase);
-        pool(allB, pb.byPromptCase);
+        pooled.push(p);
         countA += la.length;
         countB += lb.length;
       }
-      const overall = compareCases(allA, allB, { replicates: replicatesFor(countA + countB) });
+      const overall = compareSides(pooledSide(a, pooled), pooledSide(b, pooled), { replicates: replicatesFor(countA + countB) });
       overall.perCase = overall.perCase.map((c) => ({ ...c, caseId: c.caseId.split(SEP).join(' / ') }));
       pairs.push({ a, b, perPrompt, overall, verdict: verdictSentence(a, b, overall, perPrompt) });
     }
   }
   const gallery: GalleryColumn[] = models.map((model) => {
     const scored: { a: WorkerAttempt; score: number }[] = [];
-    for (const mp of prepared.get(model)?.values() ?? []) {
-      // scoredAttempts keeps the attempts it is given, all WorkerAttempts here.
-      for (const s of mp.scored) scored.push({ a: s.attempt as WorkerAttempt, score: s.score });
+    for (const mp of byModelPrompt.get(model)?.values() ?? []) {
+      for (let i = 0; i < mp.scored.length; i++) scored.push({ a: mp.scored[i], score: mp.scores[i] });
     }
     scored.sort((x, y) => x.score - y.score || (x.a.startedAt ?? x.a.queuedAt) - (y.a.startedAt ?? y.a.queuedAt));
     const take = Math.min(galleryCap, Math.ceil(scored.length / 10));
