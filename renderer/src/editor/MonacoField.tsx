@@ -19,7 +19,8 @@ function useThemeSync() {
   }, []);
 }
 
-const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
+/** Options every prompt field shares; exported for the typing tests. */
+export const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
   minimap: { enabled: false },
   wordWrap: 'on',
   lineNumbers: 'off',

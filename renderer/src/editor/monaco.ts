@@ -42,7 +42,10 @@ monaco.languages.setMonarchTokensProvider(PROMPT_LANGUAGE, {
   },
 });
 monaco.languages.setLanguageConfiguration(PROMPT_LANGUAGE, {
-  autoClosingPairs: [{ open: '{{', close: '}}' }],
+  // `{` closes itself, so typing `{{` gives `{{}}` and typing the closing `}}`
+  // steps over it. Not `{{`/`}}` as one pair: Monaco only steps over closers of
+  // one character, so that pair left a stray `}}` after every variable typed.
+  autoClosingPairs: [{ open: '{', close: '}' }],
   wordPattern: /[A-Za-z_][A-Za-z0-9_.-]*/,
 });
 monaco.languages.registerCompletionItemProvider(PROMPT_LANGUAGE, {
