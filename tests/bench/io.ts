@@ -160,6 +160,20 @@ async function rawIdbCeiling({ batch, pack }: { batch: number; pack: number }): 
     return { name: n, keyPath: i.keyPath, multiEntry: i.multiEntry, unique: i.unique };
   });
   const keyPath = src.keyPath;
+  // The imported attempts are in the journal's pages: parse them back to records, `batch` at a time.
+  const pageIds = (await req(app.transaction('attemptPages').objectStore('attemptPages').getAllKeys())) as string[];
+  const sourceBatches = async function* (): AsyncGenerator<unknown[]> {
+    let rows: unknown[] = [];
+    for (const id of pageIds) {
+      const page = (await req(app.transaction('attemptPages').objectStore('attemptPages').get(id))) as { text: string };
+      for (const line of page.text.split('\n')) rows.push(JSON.parse(line));
+      if (rows.length >= batch) {
+        yield rows;
+        rows = [];
+      }
+    }
+    if (rows.length) yield rows;
+  };
   const layout = async (name: 'indexed' | 'bare' | 'packed') => {
     const dbName = `tenth-ceiling-${name}`;
     await req(indexedDB.deleteDatabase(dbName));
@@ -171,12 +185,7 @@ async function rawIdbCeiling({ batch, pack }: { batch: number; pack: number }): 
     const db = await req(open);
     let writeMs = 0;
     let n = 0;
-    let last: IDBValidKey | null = null;
-    for (;;) {
-      const range: IDBKeyRange | null = last === null ? null : IDBKeyRange.lowerBound(last, true);
-      const rows: unknown[] = await req(app.transaction('attempts').objectStore('attempts').getAll(range, batch));
-      if (rows.length === 0) break;
-      last = (rows[rows.length - 1] as { id: string }).id;
+    for await (const rows of sourceBatches()) {
       const t = performance.now();
       const tx = db.transaction('attempts', 'readwrite', { durability: 'relaxed' });
       const store = tx.objectStore('attempts');
@@ -189,7 +198,7 @@ async function rawIdbCeiling({ batch, pack }: { batch: number; pack: number }): 
       n += rows.length;
     }
     let readMs = performance.now();
-    last = null;
+    let last: IDBValidKey | null = null;
     let read = 0;
     for (;;) {
       const range: IDBKeyRange | null = last === null ? null : IDBKeyRange.lowerBound(last, true);
