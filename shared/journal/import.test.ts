@@ -42,6 +42,29 @@ describe('planImport', () => {
     expect(r.errors[0].message).toBe(`line ${lastLine}: tenth.attempt/1 latencyMs: expected a number, got "slow"`);
   });
 
+  it('all-or-nothing in one pass: batches come during validation, the rest only when the file is valid', async () => {
+    const good = await journalText(40);
+    const bad = JSON.stringify({ ...JSON.parse(serializeRecord(sampleAttempt(999))), latencyMs: 'slow' });
+    // A one-shot stream is enough: the file is read once.
+    const once = async function* () {
+      yield good + bad;
+    };
+    const failed = recorder();
+    const r = await planImport(once(), null, { mode: 'all-or-nothing', onePass: true, batchSize: 16, onBatch: failed.sink });
+    expect(r.committed).toBe(false);
+    expect(r.invalid).toBe(1);
+    // Full batches went out while reading (the caller stages and discards them); the tail did not.
+    expect(failed.batches.length).toBeGreaterThan(0);
+    expect(failed.batches.every((b) => b.n === 16)).toBe(true);
+
+    const ok = recorder();
+    const r2 = await planImport(good, null, { mode: 'all-or-nothing', onePass: true, batchSize: 16, onBatch: ok.sink });
+    expect(r2.committed).toBe(true);
+    const twoPass = recorder();
+    await planImport(good, null, { mode: 'all-or-nothing', batchSize: 16, onBatch: twoPass.sink });
+    expect([...ok.ids].sort()).toEqual([...twoPass.ids].sort());
+  });
+
   it('valid-only: commits the valid records and reports the rest', async () => {
     const good = (await journalText(10)).trimEnd().split('\n');
     const a3 = good.findIndex((l) => l.includes('"att-000003"'));
