@@ -35,6 +35,33 @@ test('bad input gets clear errors, and nothing is saved until it is right', asyn
   await expect(page.getByRole('list', { name: 'Providers' }).getByRole('listitem')).toHaveCount(1);
 });
 
+test('a name that differs only in case is taken, and a URL with a space is refused', async ({ page, app }) => {
+  const ws = new Workspace(page);
+  await app.open();
+  const url = mock.baseUrls['openai-compatible'];
+  await ws.addProvider({ name: 'Tenth mock', kind: 'OpenAI-compatible', baseUrl: url, models: [] });
+
+  await page.getByRole('button', { name: 'Add provider' }).click();
+  const form = page.getByRole('form', { name: 'New provider' });
+  await form.getByLabel('Name').fill(' tenth mock ');
+  await form.getByLabel('Kind').selectOption({ label: 'OpenAI-compatible' });
+  await form.getByLabel('Base URL').fill(url);
+  await form.getByRole('button', { name: 'Save provider' }).click();
+  await expect(form.getByText('A provider named “Tenth mock” already exists; names that differ only in case are the same name.')).toBeVisible();
+  await expect(form.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
+
+  // Chromium's URL parser takes a space in the host (as %20); the form must not.
+  await form.getByLabel('Name').fill('Example');
+  await form.getByLabel('Base URL').fill('https://exa mple.com/v1');
+  await form.getByRole('button', { name: 'Save provider' }).click();
+  await expect(form.getByText('The base URL contains a space; remove it (for example https://api.openai.com/v1).')).toBeVisible();
+  await expect(form.getByLabel('Base URL')).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByLabel('Name')).not.toHaveAttribute('aria-invalid', 'true');
+
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('list', { name: 'Providers' }).getByRole('listitem')).toHaveCount(1);
+});
+
 test('test connection discovers models and says plainly when the key is wrong', async ({ page, app }) => {
   const ws = new Workspace(page);
   await app.open();
