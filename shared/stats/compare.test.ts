@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BootstrapDraws,
   bootstrapFloorDifference,
   comparePair,
   mcnemarExact,
@@ -244,6 +245,26 @@ describe('bootstrapFloorDifference against copying each replicate', () => {
     }
     // Most draws have scores on both sides: the comparison above was not vacuous.
     expect(compared).toBeGreaterThan(40);
+  });
+
+  it('gives the same numbers with draws shared across comparisons: grown, reused, or past the limit', () => {
+    const rng = mulberry32(11);
+    const shared = new BootstrapDraws();
+    // Room for one comparison's counts only: later (seed, k) draw as they go.
+    const small = new BootstrapDraws(20 * 101);
+    for (let t = 0; t < 24; t++) {
+      // A few case counts again and again, replicate counts up and down: entries are reused and grown.
+      const k = [5, 12, 20][t % 3];
+      const casesA = cases(rng, k, 4, t % 2 === 0);
+      const casesB = cases(rng, k, 3, t % 2 === 1);
+      const replicates = [50, 120, 80, 200][t % 4];
+      const seed = 1 + (t % 2);
+      const want = copyingBootstrap(casesA, casesB, replicates, seed, 0.1);
+      for (const draws of [shared, small, undefined]) {
+        const got = bootstrapFloorDifference(casesA, casesB, { replicates, seed, draws });
+        expect({ a: got.a, b: got.b, lower: got.lower, upper: got.upper, replicates: got.replicates }).toEqual(want);
+      }
+    }
   });
 });
 

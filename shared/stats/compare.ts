@@ -7,7 +7,7 @@
 import { type Confidence, rateConfidence } from './confidence';
 import { binomialTwoSidedHalfP, probit, studentTQuantile } from './distributions';
 import { clusteredRate, type RateStat, type TwoProportionTest, twoProportionZTest } from './intervals';
-import { mulberry32 } from './prng';
+import { mulberry32Indexes } from './prng';
 import { quantileOfSorted } from './quantiles';
 import { type StatsAttempt, type Verdict, verdictOf } from './verdict';
 
@@ -120,6 +120,8 @@ export interface CompareOptions {
   replicates?: number;
   /** Bootstrap seed (default 1). */
   seed?: number;
+  /** Draws shared by a batch of comparisons (see `BootstrapDraws`); without, each comparison draws its own. */
+  draws?: BootstrapDraws;
   judges?: boolean;
 }
 
@@ -348,27 +350,109 @@ function sortedByCase(cases: readonly (readonly number[])[], k: number): SortedB
 }
 
 /**
- * The type-7 q-quantile of the multiset in which value i appears
- * `weights[caseOf[i]]` times (n in all), by the same arithmetic as
+ * The case draws of bootstrap replicates, shared by comparisons: they depend
+ * only on the seed and the number of shared cases k, so every comparison with
+ * the same k draws the same cases — 200 per-prompt comparisons of 50 cases
+ * each draw the same 50 × 2000 indexes. Pass one instance in
+ * `CompareOptions.draws` to a batch of comparisons and each (seed, k) is drawn
+ * once. Holds at most `maxValues` counts in all; past that a comparison draws
+ * as it goes, as without one.
+ */
+export class BootstrapDraws {
+  private readonly entries = new Map<string, { fill: (out: Int32Array, n: number) => void; counts: Int32Array; replicates: number }>();
+  private held = 0;
+
+  constructor(private readonly maxValues = 1 << 23) {}
+
+  /**
+   * Draw counts of the first `replicates` replicates for (seed, k): replicate
+   * r drew case c counts[r·(k + 1) + c] times (slot k stays 0, the count of
+   * cases not shared). null past the limit.
+   */
+  counts(seed: number, k: number, replicates: number): Int32Array | null {
+    const key = `${seed >>> 0}:${k}`;
+    let e = this.entries.get(key);
+    const stride = k + 1;
+    const have = e?.replicates ?? 0;
+    if (have >= replicates) return e!.counts;
+    const grow = (replicates - have) * stride;
+    if (this.held + grow > this.maxValues) return null;
+    this.held += grow;
+    const counts = new Int32Array(replicates * stride);
+    if (e) counts.set(e.counts);
+    else this.entries.set(key, (e = { fill: mulberry32Indexes(seed), counts, replicates: 0 }));
+    e.counts = counts;
+    const drawn = new Int32Array(k);
+    for (let r = have; r < replicates; r++) {
+      e.fill(drawn, k);
+      const row = r * stride;
+      for (let j = 0; j < k; j++) counts[row + drawn[j]]++;
+    }
+    e.replicates = replicates;
+    return counts;
+  }
+}
+
+/** One model's sorted scores with each score's case as a shared-case index (k where not shared), and the shared cases' sizes. */
+interface DrawnSide {
+  values: Float64Array;
+  shared: Int32Array;
+  sizes: Int32Array;
+  /** The size every shared case has, or −1 when they differ. */
+  uniform: number;
+}
+
+function drawnSide(s: SortedByCase, local: Int32Array): DrawnSide {
+  const k = local.length;
+  const m = s.sizes.length;
+  let identity = k === m;
+  for (let j = 0; j < k && identity; j++) identity = local[j] === j;
+  let shared = s.caseOf;
+  if (!identity) {
+    const sharedOf = new Int32Array(m).fill(k);
+    for (let j = 0; j < k; j++) sharedOf[local[j]] = j;
+    shared = new Int32Array(s.caseOf.length);
+    for (let e = 0; e < shared.length; e++) shared[e] = sharedOf[s.caseOf[e]];
+  }
+  const sizes = new Int32Array(k);
+  let uniform = k > 0 ? s.sizes[local[0]] : -1;
+  for (let j = 0; j < k; j++) {
+    sizes[j] = s.sizes[local[j]];
+    if (sizes[j] !== uniform) uniform = -1;
+  }
+  return { values: s.values, shared, sizes, uniform };
+}
+
+/**
+ * The type-7 q-quantile of the multiset in which value e appears
+ * `counts[row + shared[e]]` times (n in all), by the same arithmetic as
  * `quantilesInPlace` on that multiset written out: the order statistics at ⌊h⌋
  * and ⌊h⌋ + 1, h = (n − 1)·q, found by walking the sorted values and summing
- * weights — O(q·N) reads, no copy. null when n = 0.
+ * counts — O(q·N) reads, no copy. null when n = 0.
  */
-function weightedQuantile(s: SortedByCase, weights: Int32Array, n: number, q: number): number | null {
+function weightedQuantile(side: DrawnSide, counts: Int32Array, row: number, n: number, q: number): number | null {
   if (n === 0) return null;
   const h = (n - 1) * Math.min(1, Math.max(0, q));
   const i = Math.floor(h);
-  const { values, caseOf } = s;
+  const { values, shared } = side;
   // seen: how many of the multiset's smallest values lie at or before index e − 1.
   let seen = 0;
   let e = 0;
-  while (seen <= i) seen += weights[caseOf[e++]];
+  while (seen <= i) seen += counts[row + shared[e++]];
   const lo = values[e - 1];
   if (h === i || i + 1 >= n) return lo;
   // Often the same value again: its case was drawn more than once.
-  while (seen <= i + 1) seen += weights[caseOf[e++]];
+  while (seen <= i + 1) seen += counts[row + shared[e++]];
   const hi = values[e - 1];
   return lo + (h - i) * (hi - lo);
+}
+
+/** Scores in one replicate's resample of a side: Σ draws × case size. */
+function drawnSize(side: DrawnSide, counts: Int32Array, row: number, k: number): number {
+  if (side.uniform >= 0) return k * side.uniform;
+  let n = 0;
+  for (let c = 0; c < k; c++) n += counts[row + c] * side.sizes[c];
+  return n;
 }
 
 /**
@@ -388,7 +472,7 @@ function weightedQuantile(s: SortedByCase, weights: Int32Array, n: number, q: nu
 export function bootstrapFloorDifference(
   casesA: readonly (readonly number[])[],
   casesB: readonly (readonly number[])[],
-  opts: { replicates?: number; seed?: number; q?: number } = {},
+  opts: { replicates?: number; seed?: number; q?: number; draws?: BootstrapDraws } = {},
 ): FloorBootstrap {
   const q = opts.q ?? 0.1;
   const k = Math.min(casesA.length, casesB.length);
@@ -401,7 +485,7 @@ export function bootstrapFloorDifference(
 /**
  * `bootstrapFloorDifference` over presorted scores: the k shared cases are
  * `caseA[j]` in `sa` and `caseB[j]` in `sb`; scores of other cases in them are
- * never drawn (weight 0). `a` and `b` are the point p10s of the shared scores.
+ * never drawn. `a` and `b` are the point p10s of the shared scores.
  */
 function bootstrapSorted(
   sa: SortedByCase,
@@ -410,7 +494,7 @@ function bootstrapSorted(
   caseB: Int32Array,
   a: number | null,
   b: number | null,
-  opts: { replicates?: number; seed?: number; q?: number },
+  opts: { replicates?: number; seed?: number; q?: number; draws?: BootstrapDraws },
 ): FloorBootstrap {
   const replicates = opts.replicates ?? 2000;
   const seed = opts.seed ?? 1;
@@ -418,28 +502,27 @@ function bootstrapSorted(
   const k = caseA.length;
   const empty = { replicates: 0, seed, method: BOOTSTRAP_METHOD };
   if (a === null || b === null || k === 0) return { a, b, diff: null, lower: null, upper: null, ...empty };
-  const weightsA = new Int32Array(sa.sizes.length);
-  const weightsB = new Int32Array(sb.sizes.length);
+  const A = drawnSide(sa, caseA);
+  const B = drawnSide(sb, caseB);
+  const stride = k + 1;
+  const shared = opts.draws?.counts(seed, k, replicates) ?? null;
+  // Without shared counts: one replicate's counts at a time, drawn here.
+  const counts = shared ?? new Int32Array(stride);
+  const fill = shared ? null : mulberry32Indexes(seed);
+  const drawn = shared ? null : new Int32Array(k);
   const diffs = new Float64Array(replicates);
-  const rng = mulberry32(seed);
   let kept = 0;
   for (let r = 0; r < replicates; r++) {
-    weightsA.fill(0);
-    weightsB.fill(0);
-    let na = 0;
-    let nb = 0;
-    for (let j = 0; j < k; j++) {
-      const c = Math.floor(rng() * k);
-      const ca = caseA[c];
-      const cb = caseB[c];
-      weightsA[ca]++;
-      weightsB[cb]++;
-      na += sa.sizes[ca];
-      nb += sb.sizes[cb];
+    let row = 0;
+    if (shared) row = r * stride;
+    else {
+      counts.fill(0);
+      fill!(drawn!, k);
+      for (let j = 0; j < k; j++) counts[drawn![j]]++;
     }
     // Shared cases always hold scores of both models, but stay safe if a caller passes an empty case.
-    const qa = weightedQuantile(sa, weightsA, na, q);
-    const qb = weightedQuantile(sb, weightsB, nb, q);
+    const qa = weightedQuantile(A, counts, row, drawnSize(A, counts, row, k), q);
+    const qb = weightedQuantile(B, counts, row, drawnSize(B, counts, row, k), q);
     if (qa === null || qb === null) continue;
     diffs[kept++] = qa - qb;
   }
@@ -626,6 +709,7 @@ export function compareSides(A: ComparisonSide, B: ComparisonSide, opts: Compare
     replicates: opts.replicates,
     seed: opts.seed,
     q,
+    draws: opts.draws,
   });
   const sampleSize = sampleSizeAdvice(score, scoresA, scoresB, meansA, meansB, rateA, rateB, alpha, power);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, randomInt } from './prng';
+import { mulberry32, mulberry32Indexes, randomInt } from './prng';
 
 describe('mulberry32', () => {
   it('is deterministic for a seed and differs between seeds', () => {
@@ -24,5 +24,24 @@ describe('mulberry32', () => {
     const counts = [0, 0, 0];
     for (let i = 0; i < 3000; i++) counts[randomInt(r, 3)]++;
     for (const c of counts) expect(c).toBeGreaterThan(900);
+  });
+});
+
+describe('mulberry32Indexes', () => {
+  it('fills with ⌊next() · n⌋ of the same sequence as mulberry32, continuing across fills', () => {
+    for (const seed of [1, 42, 2 ** 32 - 1]) {
+      const r = mulberry32(seed);
+      const fill = mulberry32Indexes(seed);
+      for (const [len, n] of [
+        [7, 3],
+        [50, 50],
+        [1, 1],
+        [300, 1000],
+      ]) {
+        const out = new Int32Array(len);
+        fill(out, n);
+        expect([...out]).toEqual(Array.from({ length: len }, () => Math.floor(r() * n)));
+      }
+    }
   });
 });

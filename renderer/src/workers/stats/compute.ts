@@ -6,6 +6,7 @@
  */
 import {
   addToCase,
+  BootstrapDraws,
   type Cell,
   comparedVerdict,
   compareSides,
@@ -199,8 +200,9 @@ function pool(into: Map<string, CaseGroup>, from: ReadonlyMap<string, CaseGroup>
  *
  * Each model's attempts are scored, grouped by case and sorted once per prompt
  * (`comparisonSide`), and once for the pooled comparison per set of prompts it
- * is pooled over — not once per pair. The numbers are those of `comparePair`
- * on the raw attempts (tested against that computation).
+ * is pooled over — not once per pair; the bootstrap's case draws are made once
+ * per number of shared cases (`BootstrapDraws`). The numbers are those of
+ * `comparePair` on the raw attempts (tested against that computation).
  */
 export function computeCompare(attempts: readonly WorkerAttempt[], models: readonly string[], prompts: readonly string[] | null, galleryCap = 40): CompareResult {
   const promptSet = prompts ? new Set(prompts) : null;
@@ -245,6 +247,8 @@ export function computeCompare(attempts: readonly WorkerAttempt[], models: reado
     }
     return side;
   };
+  // Comparisons with as many shared cases draw the same bootstrap cases: drawn once for all of them.
+  const draws = new BootstrapDraws();
   const promptList = [...usedPrompts].sort();
   const pairs: PairResult[] = [];
   for (let i = 0; i < models.length; i++) {
@@ -261,29 +265,44 @@ export function computeCompare(attempts: readonly WorkerAttempt[], models: reado
         if (!pa || !pb) continue;
         const la = pa.attempts;
         const lb = pb.attempts;
-        const comparison = compareSides(sides.get(pa)!.side, sides.get(pb)!.side, { replicates: replicatesFor(la.length + lb.length) });
+        const comparison = compareSides(sides.get(pa)!.side, sides.get(pb)!.side, { replicates: replicatesFor(la.length + lb.length), draws });
         perPrompt.push({ prompt: p, comparison, settle: settlePlan(p, comparison, la, lb) });
         // The pooled comparison pairs by (prompt, case): the same inputs for both.
         pooled.push(p);
         countA += la.length;
         countB += lb.length;
       }
-      const overall = compareSides(pooledSide(a, pooled), pooledSide(b, pooled), { replicates: replicatesFor(countA + countB) });
+      const overall = compareSides(pooledSide(a, pooled), pooledSide(b, pooled), { replicates: replicatesFor(countA + countB), draws });
       overall.perCase = overall.perCase.map((c) => ({ ...c, caseId: c.caseId.split(SEP).join(' / ') }));
       pairs.push({ a, b, perPrompt, overall, verdict: verdictSentence(a, b, overall, perPrompt) });
     }
   }
   const gallery: GalleryColumn[] = models.map((model) => {
-    const scored: { a: WorkerAttempt; score: number }[] = [];
-    for (const mp of byModelPrompt.get(model)?.values() ?? []) {
-      for (let i = 0; i < mp.scored.length; i++) scored.push({ a: mp.scored[i], score: mp.scores[i] });
+    const lists = [...(byModelPrompt.get(model)?.values() ?? [])];
+    let scored = 0;
+    for (const mp of lists) scored += mp.scored.length;
+    const take = Math.min(galleryCap, Math.ceil(scored / 10));
+    // The `take` lowest by (score, start time), ties in list order: what a
+    // stable sort of all of them would put first, without sorting 20,000 per
+    // model. `worst` stays in that order; most attempts only meet its last.
+    const worst: { a: WorkerAttempt; score: number }[] = [];
+    const after = (x: { a: WorkerAttempt; score: number }, a: WorkerAttempt, score: number) =>
+      (x.score - score || (x.a.startedAt ?? x.a.queuedAt) - (a.startedAt ?? a.queuedAt)) > 0;
+    for (const mp of lists) {
+      for (let i = 0; i < mp.scored.length; i++) {
+        const a = mp.scored[i];
+        const score = mp.scores[i];
+        if (worst.length === take && (take === 0 || !after(worst[take - 1], a, score))) continue;
+        let at = worst.length;
+        while (at > 0 && after(worst[at - 1], a, score)) at--;
+        worst.splice(at, 0, { a, score });
+        if (worst.length > take) worst.pop();
+      }
     }
-    scored.sort((x, y) => x.score - y.score || (x.a.startedAt ?? x.a.queuedAt) - (y.a.startedAt ?? y.a.queuedAt));
-    const take = Math.min(galleryCap, Math.ceil(scored.length / 10));
     return {
       model,
-      scored: scored.length,
-      items: scored.slice(0, take).map(({ a, score }) => ({
+      scored,
+      items: worst.map(({ a, score }) => ({
         id: a.id,
         prompt: a.promptId,
         caseId: a.caseId,
