@@ -46,6 +46,11 @@ export interface AttemptPageColumns {
   failureClass: (FailureClass | null)[];
   tags: (string[] | null)[];
   judgeOf: (string | null)[];
+  /**
+   * The import that wrote the page, while it may still be rolled back: the
+   * page counts only once that import is no longer listed as staging.
+   */
+  staged?: string;
 }
 
 /** What a page keeps of an attempt besides its line. */

@@ -124,8 +124,9 @@ async function runImport(req: Extract<DataRequest, { kind: 'import' }>): Promise
       signal: job.abort.signal,
       onBytes: (bytes, pass) => {
         progress.bytes = bytes;
-        // all-or-nothing reads twice: the second pass is the writing one.
-        progress.phase = pass > 1 || req.mode === 'valid-only' ? 'writing' : 'validating';
+        // All-or-nothing writes (staged, discarded unless every line is valid)
+        // as it validates, once attempts come; a file read twice writes on its second pass.
+        progress.phase = pass > 1 || req.mode === 'valid-only' || progress.written > 0 ? 'writing' : 'validating';
         report();
       },
     });
@@ -134,6 +135,7 @@ async function runImport(req: Extract<DataRequest, { kind: 'import' }>): Promise
       signal: job.abort.signal,
       onWritten: (n) => {
         progress.written = n;
+        progress.phase = 'writing';
         report();
       },
     });

@@ -16,13 +16,19 @@ import type { Attempt } from '../../../../shared/domain/schemas';
 import { buildPage, ColdIndex, pageLines, PAGE_ATTEMPTS, type AttemptPageColumns, type PagedRow } from '../../../../shared/journal/pages';
 import { serializeRecord } from '../../../../shared/journal/jsonl';
 import { ulid } from 'ulid';
+import type { Table } from 'dexie';
 import type { TenthDb } from '../db';
 
 interface ColdState {
   index: ColdIndex;
+  /** Pages of imports still staging: loaded, not yet counted. */
+  hidden: Map<string, AttemptPageColumns>;
   /** Split page texts, most recently used last. */
   lines: Map<string, string[]>;
 }
+
+/** The `meta` row listing the imports whose pages do not count yet. */
+export const STAGING_KEY = 'journal:stagingImports';
 
 const states = new WeakMap<TenthDb, ColdState>();
 /** Page texts kept split per connection (a page is about 0.5 MB). */
@@ -31,27 +37,36 @@ const CACHED_PAGES = 8;
 function stateOf(db: TenthDb): ColdState {
   let s = states.get(db);
   if (!s) {
-    s = { index: new ColdIndex(), lines: new Map() };
+    s = { index: new ColdIndex(), hidden: new Map(), lines: new Map() };
     states.set(db, s);
   }
   return s;
 }
 
 /** Whether this database has the paged stores (an older schema in a test may not). */
-function hasPages(db: TenthDb): boolean {
+export function hasPages(db: TenthDb): boolean {
   return db.tables.some((t) => t.name === 'attemptColumns');
 }
 
-/** The tables a journal transaction spans: the hot store and the pages. */
-export function journalTables(db: TenthDb) {
-  return hasPages(db) ? [db.attempts, db.attemptPages, db.attemptColumns] : [db.attempts];
+/** The tables a journal transaction spans: the hot store, the pages and `meta` (which imports are staging). */
+export function journalTables(db: TenthDb): Table[] {
+  return hasPages(db) ? [db.attempts, db.attemptPages, db.attemptColumns, db.meta] : [db.attempts];
 }
 
-/** The pages' index, brought up to date with the stored pages. */
+async function stagingImports(db: TenthDb): Promise<Set<string>> {
+  const row = await db.meta.get(STAGING_KEY);
+  return new Set(Array.isArray(row?.value) ? (row.value as string[]) : []);
+}
+
+/**
+ * The pages' index, brought up to date with the stored pages: pages that came
+ * are added, pages that went are dropped, and pages of an import still
+ * staging are held back until it commits.
+ */
 export async function coldIndex(db: TenthDb): Promise<ColdIndex> {
   const s = stateOf(db);
   if (!hasPages(db)) return s.index;
-  const ids = (await db.attemptColumns.toCollection().primaryKeys()) as string[];
+  const [ids, staging] = await Promise.all([db.attemptColumns.toCollection().primaryKeys() as Promise<string[]>, stagingImports(db)]);
   const stored = new Set(ids);
   for (const id of s.index.pageIds()) {
     if (!stored.has(id)) {
@@ -59,12 +74,83 @@ export async function coldIndex(db: TenthDb): Promise<ColdIndex> {
       s.lines.delete(id);
     }
   }
-  const missing = ids.filter((id) => !s.index.hasPage(id));
+  for (const [id, c] of s.hidden) {
+    if (!stored.has(id)) s.hidden.delete(id);
+    else if (!c.staged || !staging.has(c.staged)) {
+      s.hidden.delete(id);
+      s.index.addPage(c);
+    }
+  }
+  const missing = ids.filter((id) => !s.index.hasPage(id) && !s.hidden.has(id));
   if (missing.length) {
     const cols = await db.attemptColumns.bulkGet(missing);
-    for (const c of cols) if (c) s.index.addPage(c);
+    for (const c of cols) {
+      if (!c) continue;
+      if (c.staged && staging.has(c.staged)) s.hidden.set(c.id, c);
+      else s.index.addPage(c);
+    }
   }
   return s.index;
+}
+
+/** Starts staging an import: pages written with `staged: importId` stay invisible until `commitStaging`. */
+export async function beginStaging(db: TenthDb, importId: string): Promise<void> {
+  await db.transaction('rw', db.meta, async () => {
+    const set = await stagingImports(db);
+    set.add(importId);
+    await db.meta.put({ key: STAGING_KEY, value: [...set] });
+  });
+}
+
+/**
+ * Makes an import's pages count, together with `alsoWrite` (the import's
+ * other records), in one transaction: all of it appears at once or none.
+ */
+export async function commitStaging(db: TenthDb, importId: string, tables: readonly Table[] = [], alsoWrite: () => Promise<void> = async () => undefined): Promise<void> {
+  await db.transaction('rw', [db.meta, ...tables], async () => {
+    await alsoWrite();
+    const set = await stagingImports(db);
+    set.delete(importId);
+    await db.meta.put({ key: STAGING_KEY, value: [...set] });
+  });
+}
+
+/** Deletes what an import staged and forgets it. */
+export async function discardStaging(db: TenthDb, importId: string): Promise<void> {
+  const pages = (await db.attemptColumns.toArray()).filter((c) => c.staged === importId).map((c) => c.id);
+  await db.transaction('rw', [db.attemptPages, db.attemptColumns, db.meta], async () => {
+    await db.attemptPages.bulkDelete(pages);
+    await db.attemptColumns.bulkDelete(pages);
+    const set = await stagingImports(db);
+    set.delete(importId);
+    await db.meta.put({ key: STAGING_KEY, value: [...set] });
+  });
+  const s = stateOf(db);
+  for (const id of pages) s.hidden.delete(id);
+}
+
+/**
+ * Discards imports left staging by a page or worker that died mid-import:
+ * those whose Web Lock (held for an import's whole length, see `stagingLock`)
+ * nobody holds. Without Web Locks (tests in Node) nothing is discarded.
+ */
+export async function discardAbandonedImports(db: TenthDb): Promise<string[]> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks || !hasPages(db)) return [];
+  const gone: string[] = [];
+  for (const id of await stagingImports(db)) {
+    const free = await locks.request(stagingLock(id), { ifAvailable: true }, async (lock) => lock !== null);
+    if (free) {
+      await discardStaging(db, id);
+      gone.push(id);
+    }
+  }
+  return gone;
+}
+
+/** The Web Lock an import holds while it stages. */
+export function stagingLock(importId: string): string {
+  return `tenth-import-${importId}`;
 }
 
 async function linesOf(db: TenthDb, pageId: string): Promise<string[]> {
@@ -121,19 +207,22 @@ export async function coldByIds(db: TenthDb, ids: readonly string[]): Promise<Ma
  * Writes attempts as new pages of up to 500 (the caller has left out the ids
  * the journal has). Runs in the caller's transaction when there is one.
  */
-export async function writePages(db: TenthDb, attempts: readonly Attempt[], lines?: readonly string[]): Promise<void> {
+export async function writePages(db: TenthDb, attempts: readonly Attempt[], lines?: readonly string[], staged?: string): Promise<void> {
   const texts = lines ?? attempts.map((a) => serializeRecord(a));
   const pages = [];
   const columns: AttemptPageColumns[] = [];
   for (let i = 0; i < attempts.length; i += PAGE_ATTEMPTS) {
     const built = buildPage(ulid(), attempts.slice(i, i + PAGE_ATTEMPTS), texts.slice(i, i + PAGE_ATTEMPTS));
     pages.push(built.text);
-    columns.push(built.columns);
+    columns.push(staged ? { ...built.columns, staged } : built.columns);
   }
   await db.attemptPages.bulkAdd(pages);
   await db.attemptColumns.bulkAdd(columns);
   const s = stateOf(db);
-  for (const c of columns) s.index.addPage(c);
+  for (const c of columns) {
+    if (staged) s.hidden.set(c.id, c);
+    else s.index.addPage(c);
+  }
 }
 
 /**

@@ -6,7 +6,7 @@
 import { liveQuery } from 'dexie';
 import type { Attempt } from '../../../../shared/domain/schemas';
 import { getDb, type TenthDb } from '../db';
-import { coldIndex } from './cold';
+import { coldIndex, STAGING_KEY } from './cold';
 
 type ChangeListener = (ids: string[], finished: string[]) => void;
 const listeners = new Set<ChangeListener>();
@@ -66,27 +66,27 @@ export function onAttemptsChanged(fn: ChangeListener, db: TenthDb = getDb()): ()
   return () => listeners.delete(fn);
 }
 
-/** Reports the attempts of pages that came or went in any context (see onAttemptsChanged). */
+/** Reports the attempts of pages that became visible in any context (see onAttemptsChanged). */
 function watchPages(db: TenthDb): void {
   let known: Set<string> | null = null;
-  liveQuery(() => db.attemptColumns.toCollection().primaryKeys()).subscribe({
-    next: (keys) => {
+  // Re-runs after any context commits new or removed pages, or an import's commit (the staging list).
+  liveQuery(async () => {
+    await db.attemptColumns.toCollection().primaryKeys();
+    await db.meta.get(STAGING_KEY);
+    return Date.now();
+  }).subscribe({
+    next: () => {
       void (async () => {
-        const now = new Set(keys as string[]);
-        if (known === null) {
-          known = now;
-          return;
-        }
-        const before = known;
-        known = now;
         const index = await coldIndex(db).catch(() => null);
         if (!index) return;
-        const added = [...now].filter((k) => !before.has(k));
+        const visible = new Set(index.pageIds());
+        const before = known;
+        known = visible;
+        if (before === null) return;
         // A page that went was rewritten or emptied by a write that moved its
         // attempts to records of their own; that write's context reports them.
-        const ids = added.flatMap((k) => [...(index.idsOfPage(k) ?? [])]);
-        if (ids.length === 0) return;
-        for (const l of listeners) l(ids, []);
+        const ids = [...visible].filter((k) => !before.has(k)).flatMap((k) => [...(index.idsOfPage(k) ?? [])]);
+        if (ids.length) for (const l of listeners) l(ids, []);
       })();
     },
     error: () => undefined,

@@ -33,3 +33,4 @@ export {
 } from './read';
 export { addAttempts, finishAttempt, journalTransaction, modifyAttempts, putAttempt, updateAttempt, type AttemptPatch } from './write';
 export { onAttemptsChanged } from './feed';
+export { beginStaging, commitStaging, discardAbandonedImports, discardStaging, hasPages, stagingLock } from './cold';

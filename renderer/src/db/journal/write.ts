@@ -43,9 +43,11 @@ export async function finishAttempt(a: Attempt, db: TenthDb = getDb()): Promise<
  * merge never overwrites a record. They are written in pages of up to 500
  * (an import's batch is a few page writes instead of thousands of records
  * with 16 index entries each). `lines`, when given, are their canonical lines
- * (the import has them from validation). Returns how many were added.
+ * (the import has them from validation); `staged`, an import staging them
+ * (./cold.ts beginStaging). Returns how many were added.
  */
-export async function addAttempts(list: readonly Attempt[], db: TenthDb = getDb(), lines?: readonly string[]): Promise<number> {
+export async function addAttempts(list: readonly Attempt[], db: TenthDb = getDb(), opts: { lines?: readonly string[]; staged?: string } = {}): Promise<number> {
+  const lines = opts.lines;
   if (list.length === 0) return 0;
   if (!journalTables(db).includes(db.attemptColumns)) return addHot(list, db);
   return db.transaction('rw', journalTables(db), async () => {
@@ -61,7 +63,7 @@ export async function addAttempts(list: readonly Attempt[], db: TenthDb = getDb(
       fresh.push(a);
       if (lines) freshLines.push(lines[i]!);
     });
-    if (fresh.length) await writePages(db, fresh, lines ? freshLines : undefined);
+    if (fresh.length) await writePages(db, fresh, lines ? freshLines : undefined, opts.staged);
     return fresh.length;
   });
 }
@@ -125,5 +127,5 @@ export async function modifyAttempts(ids: readonly string[], change: (a: Attempt
  * await only database calls (an IndexedDB transaction ends at the first other await).
  */
 export function journalTransaction<T>(others: readonly Table[], fn: () => Promise<T>, db: TenthDb = getDb()): Promise<T> {
-  return db.transaction('rw', [...journalTables(db), ...others], fn);
+  return db.transaction('rw', [...new Set([...journalTables(db), ...others])], fn);
 }

@@ -20,6 +20,7 @@
  * records merge by id.
  */
 import Dexie, { type Table } from 'dexie';
+import { ulid } from 'ulid';
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../../../../shared/domain/schemas';
 import { exportCsv, exportJsonBackup, exportJsonl, type JournalSource } from '../../../../shared/journal/export';
 import { filterForHeader, isEmptyFilter, type JournalFilter } from '../../../../shared/journal/filter';
@@ -27,7 +28,21 @@ import { planImport, type ImportMode, type ImportReport, type ImportSource } fro
 import type { DataRecordType, RecordMap } from '../../../../shared/journal/records';
 import { DB_NAME, type TenthDb } from '../../db/db';
 import { SCHEMA_VERSIONS } from '../../db/schema';
-import { addAttempts, existingAttemptIds, scanAttempts, scanAttemptsOrLines, selectAttempts, type PagedLine, type Selection } from '../../db/journal';
+import {
+  addAttempts,
+  beginStaging,
+  commitStaging,
+  discardAbandonedImports,
+  discardStaging,
+  existingAttemptIds,
+  hasPages,
+  scanAttempts,
+  scanAttemptsOrLines,
+  selectAttempts,
+  stagingLock,
+  type PagedLine,
+  type Selection,
+} from '../../db/journal';
 import { readAll } from '../../../../shared/providers/decoder';
 
 export type ExportFormat = 'jsonl' | 'csv' | 'json';
@@ -267,10 +282,95 @@ async function uniqueProviderNames(db: TenthDb, records: Provider[]): Promise<Pr
 
 /**
  * Validates and imports a journal file into Dexie, merging by id. `source` is
- * re-readable (all-or-nothing reads it twice): a string, bytes, or a function
- * opening a fresh stream (`() => file.stream()`).
+ * a string, bytes, or a function opening a fresh stream (`() => file.stream()`).
+ *
+ * All-or-nothing reads the file once: attempts are written as they are
+ * validated, in pages staged under this import's id (invisible to every read,
+ * db/journal/cold.ts), and the other records are held; when the whole file is
+ * valid, one transaction writes those and makes the pages count. An invalid
+ * file, a cancel or a failure discards the staged pages. The import holds a
+ * Web Lock while it stages, so pages left by a worker that died are known
+ * abandoned and discarded by the next import.
  */
 export async function importIntoDexie(db: TenthDb, source: ImportSource, opts: DexieImportOptions): Promise<ImportReport> {
+  if (opts.mode !== 'all-or-nothing' || !hasPages(db)) return importDirect(db, source, opts);
+  await discardAbandonedImports(db).catch(() => []);
+  const importId = ulid();
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks ? locks.request(stagingLock(importId), () => importStaged(db, source, opts, importId)) : importStaged(db, source, opts, importId);
+}
+
+async function importStaged(db: TenthDb, source: ImportSource, opts: DexieImportOptions, importId: string): Promise<ImportReport> {
+  let written = 0;
+  let inFlight: Promise<void> | null = null;
+  const held: { type: Exclude<DataRecordType, 'attempt'>; rows: { id: string }[] }[] = [];
+  await beginStaging(db, importId);
+  try {
+    const report = await planImport(
+      source,
+      {
+        existingIds: async (type, ids) => {
+          if (inFlight) await inFlight;
+          if (type === 'attempt') return existingAttemptIds(ids, db);
+          return (await tableOf(db, type).where(':id').anyOf([...ids]).primaryKeys()) as string[];
+        },
+      },
+      {
+        mode: 'all-or-nothing',
+        onePass: true,
+        batchSize: opts.batchSize ?? IMPORT_BATCH_SIZE,
+        maxErrors: opts.maxErrors ?? 50,
+        onBatch: async <T extends DataRecordType>(type: T, records: RecordMap[T][]) => {
+          opts.signal?.throwIfAborted();
+          if (type !== 'attempt') {
+            held.push({ type: type as Exclude<DataRecordType, 'attempt'>, rows: records as { id: string }[] });
+            return;
+          }
+          // One batch of pages commits while the next is read and validated.
+          if (inFlight) await inFlight;
+          const write = addAttempts(records as Attempt[], db, { staged: importId }).then((n) => {
+            written += n;
+            opts.onWritten?.(written);
+          });
+          inFlight = write;
+          write.catch(() => undefined);
+        },
+      },
+    );
+    if (inFlight) await inFlight;
+    if (!report.committed) {
+      await discardStaging(db, importId);
+      return report;
+    }
+    opts.signal?.throwIfAborted();
+    const tables = [...new Set(held.map((h) => tableOf(db, h.type)))];
+    await commitStaging(db, importId, tables, async () => {
+      for (const h of held) {
+        const rows = h.type === 'provider' ? await uniqueProviderNames(db, h.rows as Provider[]) : h.rows;
+        await addSkippingExisting(tableOf(db, h.type), rows);
+        written += rows.length;
+      }
+    });
+    opts.onWritten?.(written);
+    return report;
+  } catch (e) {
+    if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
+    await discardStaging(db, importId).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** bulkAdd that leaves out ids written meanwhile by another tab (a merge never overwrites). */
+async function addSkippingExisting(table: Table<{ id: string }, string>, rows: readonly { id: string }[]): Promise<void> {
+  try {
+    await table.bulkAdd([...rows]);
+  } catch (e) {
+    if (!(e instanceof Dexie.BulkError) || e.failures.some((f) => f.name !== 'ConstraintError')) throw e;
+  }
+}
+
+/** Import without staging: valid-only mode, or a database without pages. */
+async function importDirect(db: TenthDb, source: ImportSource, opts: DexieImportOptions): Promise<ImportReport> {
   let written = 0;
   // One batch commits while the next is read and validated: IndexedDB does its
   // writing in the browser process, so the worker would otherwise sit idle for
