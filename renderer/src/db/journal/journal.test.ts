@@ -12,6 +12,9 @@ import { sampleAttempt, sampleJournal } from '../../../../shared/journal/sample'
 import { createDb, type TenthDb } from '../db';
 import {
   addAttempts,
+  beginStaging,
+  commitStaging,
+  discardStaging,
   attemptIds,
   attemptsJudging,
   countAttempts,
@@ -267,6 +270,34 @@ describe('writes', () => {
       { ids: ['p1'], finished: [] },
       { ids: ['p2', 'p3'], finished: [] },
     ]);
+  });
+});
+
+describe('staged imports', () => {
+  it('keep their pages out of every read until committed, and leave nothing when discarded', async () => {
+    const db = freshDb();
+    const other = createDb(db.name);
+    opened.push(other);
+    const list = sampleJournal(30, 4).attempts;
+    await beginStaging(db, 'imp-1');
+    expect(await addAttempts(list.slice(0, 20), db, { staged: 'imp-1' })).toBe(20);
+    for (const d of [db, other]) {
+      expect(await countAttempts(null, d)).toBe(0);
+      expect(await getAttempt(list[0]!.id, d)).toBeUndefined();
+      expect(await existingAttemptIds([list[0]!.id], d)).toEqual([]);
+    }
+    await commitStaging(db, 'imp-1');
+    for (const d of [db, other]) {
+      expect(await countAttempts(null, d)).toBe(20);
+      expect((await getAttempt(list[0]!.id, d))?.output).toBe(list[0]!.output);
+    }
+
+    await beginStaging(db, 'imp-2');
+    await addAttempts(list.slice(20), db, { staged: 'imp-2' });
+    await discardStaging(db, 'imp-2');
+    expect(await countAttempts(null, other)).toBe(20);
+    expect((await db.attemptColumns.toArray()).some((c) => c.staged === 'imp-2')).toBe(false);
+    expect((await db.meta.get('journal:stagingImports'))?.value).toEqual([]);
   });
 });
 
