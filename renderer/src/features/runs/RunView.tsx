@@ -1,14 +1,18 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { registerCommands } from '../../app/commands';
 import { PageHeader } from '../../components/PageHeader';
 import { getDb } from '../../db/db';
 import { queryAttempts } from '../../db/journal';
+import { coverage, familyOf, interruptedToRerun, isJudgeFamily, isSettled, plannedCells, repeatOffset, type Coverage, type SentCell } from '../../runs/coverage';
 import { launchRun, runControls, useLiveRuns, type LiveAttempt, type LivePhase } from '../../runs/manager';
+import { cellOf, planInputs, resumeRun } from '../../runs/resume';
 import { useUi } from '../../store/ui';
 import { expandRun, type RunProgress } from '../../../../shared/engine';
 import type { Attempt, Case, Provider, Run } from '../../../../shared/domain/schemas';
+import { concurrencyText, fmtCost, progressFacts } from './facts';
 import { statusTone, useRunsUi } from './RunsPage';
 
 const fromRecord = (a: Attempt): LiveAttempt => ({
@@ -47,15 +51,12 @@ function progressOf(attempts: LiveAttempt[], run: Run): RunProgress {
 }
 
 const fmtMs = (ms: number | null | undefined) => (ms == null ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
-const fmtDuration = (ms: number) => {
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-};
-const fmtUsd = (usd: number) => `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
 
 export function RunView({ runId }: { runId: string }) {
   const live = useLiveRuns((s) => s.runs[runId]);
-  const stored = useLiveQuery(() => getDb().runs.get(runId), [runId]);
+  // All runs, for the family this run belongs to (runs/coverage.ts); a short list.
+  const allRuns = useLiveQuery(() => getDb().runs.toArray(), [], null);
+  const stored = useMemo(() => allRuns?.find((r) => r.id === runId), [allRuns, runId]);
   // Once the run is no longer live in this page, the journal is the source.
   const records = useLiveQuery(async () => (live ? null : await queryAttempts({ runIds: [runId] })), [runId, Boolean(live)], null);
   const cases = useLiveQuery(async () => {
@@ -74,6 +75,23 @@ export function RunView({ runId }: { runId: string }) {
   const progress = live?.progress ?? (run ? progressOf(attempts, run) : null);
   const status = live?.status ?? run?.status ?? 'done';
 
+  const family = useMemo(() => (allRuns ? familyOf(runId, allRuns) : null), [allRuns, runId]);
+  const memberIds = family?.members.map((r) => r.id) ?? [];
+  const memberStatuses = useLiveRuns(useShallow((s) => memberIds.map((id) => s.runs[id]?.status ?? null)));
+  // Until every run of the plan has stopped, attempts still queued somewhere have no record and would look unsent.
+  const settled = family !== null && family.members.every((r, i) => !runControls.isActive(r.id) && isSettled(memberStatuses[i] ?? r.status));
+  const otherIds = memberIds.filter((id) => id !== runId);
+  const inputs = useLiveQuery(async () => (family && settled ? await planInputs(family.root) : null), [family?.root.id, settled], null);
+  const others = useLiveQuery(
+    async () => {
+      if (!settled) return null;
+      const list = otherIds.length ? await queryAttempts({ runIds: otherIds }) : [];
+      return { sent: list.map((a): SentCell => ({ ...cellOf(a), runId: a.runId })), judge: list.some((a) => a.judgeOf) };
+    },
+    [settled, otherIds.join(',')],
+    null,
+  );
+
   const columns = useMemo(() => {
     const by = new Map<string, LiveAttempt[]>();
     for (const a of attempts) {
@@ -85,8 +103,28 @@ export function RunView({ runId }: { runId: string }) {
   }, [attempts]);
 
   // A judge run is re-run through its judge panel, not by re-planning its prompt.
-  const isJudgeRun = attempts.some((a) => a.attempt?.judgeOf);
-  const interrupted = isJudgeRun ? [] : attempts.filter((a) => a.phase === 'interrupted');
+  const isJudgeRun = attempts.some((a) => a.attempt?.judgeOf) || Boolean(others?.judge) || (family ? isJudgeFamily(family, []) : false);
+
+  /** The plan of this run's family against what its runs sent; null while any of them is going. */
+  const plan: Coverage | null = useMemo(() => {
+    if (!family || !settled || !inputs || !others || isJudgeRun) return null;
+    const own = attempts.filter((a) => a.phase !== 'dropped').map((a): SentCell => ({ ...cellOf(a), runId }));
+    const sent = [...own, ...others.sent];
+    return coverage(plannedCells(family.root, inputs.versions, inputs.cases, repeatOffset(sent)), sent, runId);
+  }, [family, settled, inputs, others, isJudgeRun, attempts, runId]);
+  const isRoot = family?.root.id === runId;
+  const notSent = plan?.notSent.length ?? 0;
+
+  const allInterrupted = useMemo(() => (isJudgeRun ? [] : attempts.filter((a) => a.phase === 'interrupted')), [isJudgeRun, attempts]);
+  // Interrupted attempts a later run of the family already sent again are not offered twice.
+  const createdAt = run?.createdAt ?? 0;
+  const interrupted = useMemo(() => {
+    if (!family || !others) return allInterrupted;
+    const later = new Set(family.members.filter((r) => r.createdAt > createdAt).map((r) => r.id));
+    return interruptedToRerun(allInterrupted, others.sent.filter((c) => later.has(c.runId)));
+  }, [family, others, allInterrupted, createdAt]);
+  const canRerun = settled && interrupted.length > 0;
+  const canResume = settled && notSent > 0;
 
   const rerunInterrupted = async () => {
     if (!run) return;
@@ -105,6 +143,19 @@ export function RunView({ runId }: { runId: string }) {
     useRunsUi.getState().open(newId);
   };
 
+  const resume = async () => {
+    try {
+      const r = await resumeRun(runId);
+      if (!r.ok) toast(r.message, 'error');
+      else {
+        if (r.attempts < r.notSent) toast(`${r.notSent - r.attempts} of the attempts not sent can no longer be planned (a provider or version is gone).`, 'error');
+        useRunsUi.getState().open(r.runId);
+      }
+    } catch (e) {
+      toast(`The run did not resume: ${(e as Error).message}`, 'error');
+    }
+  };
+
   useEffect(
     () =>
       registerCommands('run-view', () => [
@@ -112,13 +163,23 @@ export function RunView({ runId }: { runId: string }) {
         { id: 'run.pause', label: 'Pause run', group: 'Run', run: () => runControls.pause(runId), enabled: () => runControls.isActive(runId) && status === 'running' },
         { id: 'run.resume', label: 'Resume run', group: 'Run', run: () => runControls.resume(runId), enabled: () => runControls.isActive(runId) && status === 'paused' },
         { id: 'run.cancel', label: 'Cancel run', group: 'Run', run: () => runControls.cancel(runId), enabled: () => runControls.isActive(runId) },
-        { id: 'run.rerun', label: 'Re-run interrupted attempts', group: 'Run', run: rerunInterrupted, enabled: () => interrupted.length > 0 },
+        { id: 'run.rerun', label: 'Re-run interrupted attempts', group: 'Run', run: rerunInterrupted, enabled: () => canRerun },
+        { id: 'run.resume-unsent', label: 'Resume: send the planned attempts not sent', group: 'Run', run: resume, enabled: () => canResume },
       ]),
-    [runId, status, interrupted.length],
+    [runId, status, interrupted.length, canRerun, canResume],
   );
 
   if (!run || !progress) return <PageHeader title="Run" subtitle="Loading…" />;
-  const pct = progress.total ? Math.round((progress.done / progress.total) * 100) : 0;
+  const facts = progressFacts({
+    status,
+    progress,
+    interrupted: allInterrupted.length,
+    retries: attempts.filter((a) => a.retryOf).length,
+    plan: isRoot && plan ? { planned: plan.planned, notSent, sentElsewhere: plan.sentElsewhere } : null,
+  });
+  const pct = facts.total ? Math.round((facts.done / facts.total) * 100) : 0;
+  const concurrency = concurrencyText(run, providers);
+  const root = family && !isRoot ? family.root : null;
 
   return (
     <div className="run-view">
@@ -129,7 +190,7 @@ export function RunView({ runId }: { runId: string }) {
             <span className={`chip ${statusTone(status)}`} aria-label={`Run status: ${status}`}>
               {status}
             </span>{' '}
-            started {new Date(run.createdAt).toLocaleString()} · {run.repeats} repeat{run.repeats === 1 ? '' : 's'} · concurrency {run.concurrency}
+            started {new Date(run.createdAt).toLocaleString()} · {run.repeats} repeat{run.repeats === 1 ? '' : 's'} · <span title={concurrency.title}>{concurrency.text}</span>
           </>
         }
         actions={
@@ -152,34 +213,40 @@ export function RunView({ runId }: { runId: string }) {
                 Cancel run
               </button>
             )}
-            {!active && interrupted.length > 0 && (
+            {canRerun && (
               <button type="button" onClick={() => void rerunInterrupted()}>
                 Re-run {interrupted.length} interrupted
+              </button>
+            )}
+            {canResume && (
+              <button type="button" onClick={() => void resume()} title="Send the planned attempts this run never sent — same versions, cases, models and repeat numbers — as a run that continues it.">
+                Resume: {notSent} not sent
               </button>
             )}
           </>
         }
       />
       <section className="run-progress" aria-label="Progress">
-        <div className="progress" role="progressbar" aria-label="Attempts finished" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done} aria-valuetext={`${progress.done} of ${progress.total}`}>
+        <div className="progress" role="progressbar" aria-label="Attempts finished" aria-valuemin={0} aria-valuemax={facts.total} aria-valuenow={facts.done} aria-valuetext={`${facts.done} of ${facts.total}`}>
           <div className="progress-bar" style={{ width: `${pct}%` }} />
         </div>
         <div className="progress-facts">
           <span>
-            <strong>
-              {progress.done} / {progress.total}
-            </strong>{' '}
-            done
+            <strong>{facts.headline.value}</strong> {facts.headline.label}
           </span>
-          <span>{progress.ok} ok</span>
-          <span>{progress.failed} failed</span>
-          {progress.cancelled > 0 && <span>{progress.cancelled} cancelled</span>}
-          {interrupted.length > 0 && <span>{interrupted.length} interrupted</span>}
-          {progress.inFlight > 0 && <span>{progress.inFlight} in flight</span>}
-          <span>elapsed {fmtDuration(progress.elapsedMs)}</span>
-          {active && progress.etaMs != null && <span>ETA {fmtDuration(progress.etaMs)}</span>}
-          <span>cost {fmtUsd(progress.costUsd)}</span>
+          {facts.facts.map((f) => (
+            <span key={f}>{f}</span>
+          ))}
         </div>
+        {root && (
+          <p className="muted">
+            Continues{' '}
+            <button type="button" className="link" onClick={() => useRunsUi.getState().open(root.id)} aria-label={`Open run ${root.name ?? root.id}`}>
+              {root.name ?? root.id.slice(-8)}
+            </button>
+            {plan && notSent > 0 && ` · ${notSent} of its ${plan.planned} planned attempts not sent`}
+          </p>
+        )}
         {Object.keys(progress.failuresByClass).length > 0 && (
           <ul className="failure-chips" aria-label="Failures by class">
             {Object.entries(progress.failuresByClass).map(([cls, n]) => (
@@ -277,7 +344,7 @@ const AttemptCard = memo(function AttemptCard({ attempt: a, caseLabel, runId, ac
           <dt>tokens</dt>
           <dd>{r.usage ? `${r.usage.inputTokens ?? '?'}→${r.usage.outputTokens ?? '?'}` : '—'}</dd>
           <dt>cost</dt>
-          <dd>{r.costUsd == null ? '—' : fmtUsd(r.costUsd)}</dd>
+          <dd>{fmtCost(r.costUsd)}</dd>
         </dl>
       )}
       {cancellable && (
