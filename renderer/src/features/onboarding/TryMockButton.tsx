@@ -15,7 +15,11 @@ export async function startMockTour(): Promise<void> {
     usePromptsUi.getState().select(result.promptId);
     usePromptsUi.getState().setTab('run');
     setPage('prompts');
-    toast('Added the mock provider and a sample prompt. Pick the models and launch the run.');
+    toast(
+      result.reused
+        ? 'Opened the sample prompt you already have, with the mock provider. Pick the models and launch the run.'
+        : 'Added the mock provider and a sample prompt. Pick the models and launch the run.',
+    );
   } catch (e) {
     toast(`Could not set up the mock: ${(e as Error).message}`, 'error');
   }

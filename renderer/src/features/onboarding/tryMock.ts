@@ -3,17 +3,18 @@
  * Finds the mock (`npm run mock`) through the local-server probe, adds it as a
  * provider with two models — one steady, one that streams slower and fails now
  * and then, so the floors have something to show — and a sample prompt with
- * three cases and a saved version.
+ * three cases and a saved version (or opens the sample a previous run made).
  */
 import { api } from '../../bridge';
 import { getDb } from '../../db/db';
 import { saveProvider } from '../../db/repo/providers';
-import { addCases, createPrompt, saveVersion, updatePrompt } from '../../db/repo/prompts';
+import { addCases, createPrompt, promptNameKey, saveVersion, updatePrompt } from '../../db/repo/prompts';
 import { useKeyEpoch } from '../providers/keyStatus';
 
 export const MOCK_NAME = 'Tenth mock';
+export const SAMPLE_NAME = 'Capital cities (sample)';
 
-export type TryMockResult = { ok: true; promptId: string; providerId: string } | { ok: false; message: string };
+export type TryMockResult = { ok: true; promptId: string; providerId: string; /** The sample prompt was there already. */ reused: boolean } | { ok: false; message: string };
 
 export async function tryWithMock(): Promise<TryMockResult> {
   const servers = await api.providers.detectLocal();
@@ -42,7 +43,13 @@ export async function tryWithMock(): Promise<TryMockResult> {
   await api.secrets.set({ providerId: provider.id, key: 'mock-key-not-secret' });
   useKeyEpoch.getState().bump();
 
-  const prompt = await createPrompt('Capital cities (sample)');
+  // Running the tour again opens the sample it made before rather than adding an
+  // identical one; an archived or renamed-away sample makes way for a new one,
+  // numbered if the name is still taken ("Capital cities (sample 2)").
+  const sample = await db.prompts.filter((p) => !p.archived && promptNameKey(p.name) === promptNameKey(SAMPLE_NAME)).first();
+  if (sample) return { ok: true, promptId: sample.id, providerId: provider.id, reused: true };
+
+  const prompt = await createPrompt(SAMPLE_NAME, { ifTaken: 'number' });
   const draft = {
     system: 'Answer with the city name only.',
     messages: [{ role: 'user' as const, content: 'What is the capital of {{country}}?' }],
@@ -55,5 +62,5 @@ export async function tryWithMock(): Promise<TryMockResult> {
     { label: null, vars: { country: 'Brazil' } },
   ]);
   await saveVersion({ id: prompt.id, ...draft });
-  return { ok: true, promptId: prompt.id, providerId: provider.id };
+  return { ok: true, promptId: prompt.id, providerId: provider.id, reused: false };
 }

@@ -39,7 +39,8 @@ export function PromptsPage() {
   }, [prompts, query, showArchived]);
 
   const newPrompt = async () => {
-    const p = await createPrompt('Untitled prompt');
+    // Numbered when taken ("Untitled prompt 2"): no two prompts share a name.
+    const p = await createPrompt('Untitled prompt', { ifTaken: 'number' });
     select(p.id);
     setTab('prompt');
   };
