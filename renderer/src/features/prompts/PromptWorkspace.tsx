@@ -1,18 +1,19 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { registerCommands } from '../../app/commands';
 import { CodeField, runKey, saveKey } from '../../editor/CodeField';
 import { setKnownVariables } from '../../editor/variables';
 import { getDb } from '../../db/db';
-import { duplicatePrompt, saveVersion, updatePrompt, type DraftPatch } from '../../db/repo/prompts';
+import { duplicatePrompt, promptNameProblem, PromptNameError, putDraftNow, saveVersion, updatePrompt, type DraftPatch } from '../../db/repo/prompts';
 import { useUi } from '../../store/ui';
 import { templateVariables } from '../../../../shared/engine';
-import type { Message, Params, Prompt } from '../../../../shared/domain/schemas';
+import type { Message, Params, Prompt, PromptVersion } from '../../../../shared/domain/schemas';
 import { CasesTab } from './CasesTab';
 import { ParamsForm } from './ParamsForm';
 import { usePromptsUi, type PromptTab } from './PromptsPage';
 import { RunLauncher } from './RunLauncher';
 import { VersionsTab } from './VersionsTab';
+import { useDraftVersion, versionProblem, type DraftContent } from './draftVersion';
 import { ChecksEditor } from '../journal/ChecksEditor';
 
 const TABS: { id: PromptTab; label: string }[] = [
@@ -43,58 +44,141 @@ export function promptVariables(d: { system: string; messages: Message[] }): str
 export function PromptWorkspace({ promptId }: { promptId: string }) {
   const prompt = useLiveQuery(() => getDb().prompts.get(promptId), [promptId]);
   const cases = useLiveQuery(() => getDb().cases.where('promptId').equals(promptId).sortBy('order'), [promptId], []);
-  const versionCount = useLiveQuery(() => getDb().promptVersions.where('promptId').equals(promptId).count(), [promptId], 0);
+  const versionIds = useLiveQuery(() => getDb().promptVersions.where('promptId').equals(promptId).primaryKeys(), [promptId], null);
   const { tab, setTab, select } = usePromptsUi();
   const toast = useUi((s) => s.toast);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [paramsValid, setParamsValid] = useState(true);
+  const [nameError, setNameError] = useState<string | null>(null);
   const pending = useRef<DraftPatch>({});
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const nameCheck = useRef(0);
+  // The stored record, for the write made as the page hides (putDraftNow).
+  const stored = useRef<Prompt | undefined>(undefined);
+  stored.current = prompt;
+  const nameErrorId = useId();
 
   useEffect(() => {
     if (prompt && !draft) setDraft(toDraft(prompt));
   }, [prompt, draft]);
+  // Names made before they had to differ may clash: say so on opening.
+  useEffect(() => {
+    if (!prompt?.name) return;
+    let live = true;
+    void promptNameProblem(prompt.name, promptId).then((problem) => {
+      if (live && nameCheck.current === 0) setNameError(problem);
+    });
+    return () => {
+      live = false;
+    };
+  }, [prompt?.name, promptId]);
 
-  const flush = useCallback(async () => {
+  const takePending = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
     const patch = pending.current;
     pending.current = {};
-    if (Object.keys(patch).length) await updatePrompt(promptId, patch);
-  }, [promptId]);
+    return patch;
+  }, []);
+
+  const flush = useCallback(async () => {
+    const patch = takePending();
+    if (!Object.keys(patch).length) return;
+    try {
+      await updatePrompt(promptId, patch);
+    } catch (e) {
+      if (!(e instanceof PromptNameError)) {
+        toast(`The draft was not saved: ${(e as Error).message}`, 'error');
+        return;
+      }
+      // The name was taken since it was checked (another window): keep the rest.
+      setNameError(e.message);
+      const rest = { ...patch };
+      delete rest.name;
+      if (Object.keys(rest).length) await updatePrompt(promptId, rest);
+    }
+  }, [promptId, toast, takePending]);
 
   // Drafts autosave (debounced); a version is made only by "Save version".
-  const change = useCallback(
-    (next: Partial<Draft>) => {
-      setDraft((d) => (d ? { ...d, ...next } : d));
-      const patch: DraftPatch = {};
-      if (next.name !== undefined) patch.name = next.name.trim() || 'Untitled prompt';
-      if (next.tags !== undefined) patch.tags = [...new Set(next.tags.split(',').map((t) => t.trim()).filter(Boolean))];
-      if (next.system !== undefined) patch.system = next.system;
-      if (next.messages !== undefined) patch.messages = next.messages;
-      if (next.params !== undefined) patch.params = next.params;
+  const queue = useCallback(
+    (patch: DraftPatch) => {
       pending.current = { ...pending.current, ...patch };
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(() => void flush(), 400);
     },
     [flush],
   );
+
+  const change = useCallback(
+    (next: Partial<Omit<Draft, 'name'>>) => {
+      setDraft((d) => (d ? { ...d, ...next } : d));
+      const patch: DraftPatch = {};
+      if (next.tags !== undefined) patch.tags = [...new Set(next.tags.split(',').map((t) => t.trim()).filter(Boolean))];
+      if (next.system !== undefined) patch.system = next.system;
+      if (next.messages !== undefined) patch.messages = next.messages;
+      if (next.params !== undefined) patch.params = next.params;
+      queue(patch);
+    },
+    [queue],
+  );
+
+  // A name is written only once no other prompt has it; until then the field
+  // says why, and the stored name stays as it was.
+  const rename = useCallback(
+    async (name: string) => {
+      setDraft((d) => (d ? { ...d, name } : d));
+      const check = ++nameCheck.current;
+      delete pending.current.name;
+      const problem = await promptNameProblem(name, promptId);
+      if (check !== nameCheck.current) return;
+      setNameError(problem);
+      if (!problem) queue({ name: name.trim() });
+    },
+    [promptId, queue],
+  );
+
+  // Typing is kept even if the page goes away before the debounce fires: on
+  // hide (switching away, closing, reloading) the pending fields are written at
+  // once, in the one write that can finish after the page is gone.
+  useEffect(() => {
+    const now = () => {
+      const patch = takePending();
+      if (!Object.keys(patch).length) return;
+      const current = stored.current;
+      void (current ? putDraftNow(current, patch) : updatePrompt(promptId, patch)).catch((e: Error) => toast(`The draft was not saved: ${e.message}`, 'error'));
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') now();
+    };
+    window.addEventListener('pagehide', now);
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      window.removeEventListener('pagehide', now);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, [promptId, toast, takePending]);
   useEffect(() => () => void flush(), [flush]);
 
-  const save = useCallback(async () => {
-    if (!draft) return;
-    if (!paramsValid) {
-      toast('Fix the parameters before saving a version.', 'error');
-      return;
-    }
-    if (draft.messages.length === 0 || draft.messages.every((m) => !m.content.trim())) {
-      toast('Write at least one message before saving a version.', 'error');
-      return;
+  const content = useMemo<DraftContent | null>(
+    () => (draft ? { system: draft.system, messages: draft.messages, params: draft.params } : null),
+    // Name and tags are not part of a version: a new object only when the text or parameters change.
+    [draft?.system, draft?.messages, draft?.params],
+  );
+  const problem = content ? versionProblem(content, paramsValid) : null;
+  const draftVersion = useDraftVersion(promptId, content, versionIds, problem);
+
+  /** Saves the draft as a version (or finds the identical one); null if it cannot be saved as it is. */
+  const save = useCallback(async (): Promise<PromptVersion | null> => {
+    if (!draft) return null;
+    if (problem) {
+      toast(problem, 'error');
+      return null;
     }
     await flush();
     const { version, created } = await saveVersion({ id: promptId, system: draft.system, messages: draft.messages, params: draft.params });
     toast(created ? `Saved version ${version.id.slice(3, 11)}.` : `No change: this is version ${version.id.slice(3, 11)}.`);
-  }, [draft, paramsValid, flush, promptId, toast]);
+    return version;
+  }, [draft, problem, flush, promptId, toast]);
 
   const goRun = useCallback(() => setTab('run'), [setTab]);
 
@@ -114,7 +198,7 @@ export function PromptWorkspace({ promptId }: { promptId: string }) {
   useEffect(
     () =>
       registerCommands('prompt-workspace', () => [
-        { id: 'prompt.save', label: 'Save prompt version', group: 'Prompt', shortcut: 'Mod+S', run: save },
+        { id: 'prompt.save', label: 'Save prompt version', group: 'Prompt', shortcut: 'Mod+S', run: () => void save() },
         { id: 'prompt.run', label: 'Run this prompt…', group: 'Prompt', shortcut: 'Mod+Enter', run: goRun, enabled: () => usePromptsUi.getState().tab !== 'run' },
         { id: 'prompt.duplicate', label: 'Duplicate prompt', group: 'Prompt', run: duplicate },
         { id: 'prompt.archive', label: prompt?.archived ? 'Restore archived prompt' : 'Archive prompt', group: 'Prompt', run: archive },
@@ -130,6 +214,9 @@ export function PromptWorkspace({ promptId }: { promptId: string }) {
   const passKeys = useMemo(() => [saveKey(() => void save()), runKey(goRun)], [save, goRun]);
 
   if (!prompt || !draft) return null;
+  // A blank new prompt has nothing to lose; once there is a version, or text, a
+  // draft no version holds is marked.
+  const unsaved = draftVersion.status === 'unsaved' || (draftVersion.status === 'invalid' && (versionIds?.length ?? 0) > 0);
 
   const setMessage = (i: number, m: Partial<Message>) => change({ messages: draft.messages.map((x, j) => (j === i ? { ...x, ...m } : x)) });
   const moveMessage = (i: number, d: -1 | 1) => {
@@ -143,9 +230,21 @@ export function PromptWorkspace({ promptId }: { promptId: string }) {
   return (
     <div className="prompt-workspace">
       <div className="ws-head">
-        <input className="title-input" aria-label="Prompt name" value={draft.name} onChange={(e) => change({ name: e.target.value })} />
+        <input
+          className="title-input"
+          aria-label="Prompt name"
+          value={draft.name}
+          aria-invalid={nameError ? true : undefined}
+          aria-describedby={nameError ? nameErrorId : undefined}
+          onChange={(e) => void rename(e.target.value)}
+        />
         <div className="page-actions">
-          <button type="button" onClick={save} title="Ctrl/Cmd+S">
+          {unsaved && (
+            <span className="chip warn" role="status" title="The draft is kept as you type, but a run uses a saved version: Save version (Ctrl/Cmd+S) keeps this one.">
+              Unsaved changes
+            </span>
+          )}
+          <button type="button" onClick={() => void save()} title="Ctrl/Cmd+S">
             Save version
           </button>
           <button type="button" className="secondary" onClick={goRun} title="Ctrl/Cmd+Enter">
@@ -159,6 +258,11 @@ export function PromptWorkspace({ promptId }: { promptId: string }) {
           </button>
         </div>
       </div>
+      {nameError && (
+        <p className="field-error" role="alert" id={nameErrorId}>
+          {nameError}
+        </p>
+      )}
       <input className="tags-input" aria-label="Tags" placeholder="tags, comma separated" value={draft.tags} onChange={(e) => change({ tags: e.target.value })} />
 
       <div role="tablist" aria-label="Prompt sections" className="tabs">
@@ -174,7 +278,7 @@ export function PromptWorkspace({ promptId }: { promptId: string }) {
             onClick={() => setTab(t.id)}
           >
             {t.label}
-            {t.id === 'cases' ? ` (${cases.length})` : t.id === 'versions' ? ` (${versionCount})` : t.id === 'checks' ? ` (${prompt.checks.length})` : ''}
+            {t.id === 'cases' ? ` (${cases.length})` : t.id === 'versions' ? ` (${versionIds?.length ?? 0})` : t.id === 'checks' ? ` (${prompt.checks.length})` : ''}
           </button>
         ))}
       </div>
@@ -225,7 +329,7 @@ export function PromptWorkspace({ promptId }: { promptId: string }) {
         {tab === 'cases' && <CasesTab promptId={promptId} cases={cases} variables={variables} />}
         {tab === 'checks' && <ChecksEditor promptId={promptId} />}
         {tab === 'versions' && <VersionsTab promptId={promptId} />}
-        {tab === 'run' && <RunLauncher prompt={prompt} cases={cases} onSaveFirst={save} />}
+        {tab === 'run' && <RunLauncher prompt={prompt} cases={cases} draft={content!} draftVersion={draftVersion} onSaveDraft={save} />}
       </div>
     </div>
   );

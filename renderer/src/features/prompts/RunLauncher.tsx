@@ -1,17 +1,47 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { getDb } from '../../db/db';
 import { launchRun } from '../../runs/manager';
 import { useUi } from '../../store/ui';
 import { useRunsUi } from '../runs/RunsPage';
 import { estimateCost, expandRun } from '../../../../shared/engine';
-import { DEFAULT_RETRY_POLICY, FAILURE_CLASSES, type Case, type FailureClass, type Prompt, type RunTarget } from '../../../../shared/domain/schemas';
+import {
+  DEFAULT_RETRY_POLICY,
+  FAILURE_CLASSES,
+  PROMPT_VERSION_SCHEMA,
+  type Case,
+  type FailureClass,
+  type Prompt,
+  type PromptVersion,
+  type RunTarget,
+} from '../../../../shared/domain/schemas';
 import { saveRecentConfig, type RunConfig } from './recent';
 import { registerCommands } from '../../app/commands';
+import type { DraftContent, DraftVersion } from './draftVersion';
 
 const targetKey = (t: RunTarget) => `${t.providerId}\u0000${t.model}`;
+const short = (versionId: string) => versionId.replace(/^pv_/, '').slice(0, 8);
+/** The Version choice that stands for the draft in the editor, saved as a version on launch. */
+const DRAFT = 'draft';
 
-export function RunLauncher({ prompt, cases, onSaveFirst }: { prompt: Prompt; cases: Case[]; onSaveFirst(): Promise<void> }) {
+export interface RunLauncherProps {
+  prompt: Prompt;
+  cases: Case[];
+  /** What the editor holds now. */
+  draft: DraftContent;
+  draftVersion: DraftVersion;
+  /** Saves the draft as a version (saying why not, and answering null, when it can't be). */
+  onSaveDraft(): Promise<PromptVersion | null>;
+}
+
+/**
+ * The Run tab. A run uses saved versions only, so what ran is known exactly.
+ * When the editor holds text no version has, that draft is what the launcher
+ * offers first — saved as a new version as the run starts — and choosing an
+ * older version instead is said in so many words: a run never quietly uses
+ * other text than the one on screen.
+ */
+export function RunLauncher({ prompt, cases, draft, draftVersion, onSaveDraft }: RunLauncherProps) {
   const versions = useLiveQuery(() => getDb().promptVersions.where('promptId').equals(prompt.id).reverse().sortBy('createdAt'), [prompt.id], null);
   const providers = useLiveQuery(() => getDb().providers.toArray(), [], null);
   const setPage = useUi((s) => s.setPage);
@@ -19,7 +49,8 @@ export function RunLauncher({ prompt, cases, onSaveFirst }: { prompt: Prompt; ca
   const openRun = useRunsUi((s) => s.open);
   const recent = useLiveQuery(async () => ((await getDb().meta.get(`recentRuns:${prompt.id}`))?.value as RunConfig[] | undefined) ?? [], [prompt.id], []);
 
-  const [versionId, setVersionId] = useState<string | null>(null);
+  const [choice, setChoice] = useState<string | null>(null);
+  const noteId = useId();
   const [caseIds, setCaseIds] = useState<Set<string> | null>(null);
   const [targets, setTargets] = useState<Set<string>>(new Set());
   const [repeats, setRepeats] = useState('5');
@@ -30,13 +61,23 @@ export function RunLauncher({ prompt, cases, onSaveFirst }: { prompt: Prompt; ca
   const [maxRetries, setMaxRetries] = useState(String(DEFAULT_RETRY_POLICY.maxRetries));
   const [launching, setLaunching] = useState(false);
 
-  useEffect(() => {
-    if (versions?.length && (!versionId || !versions.some((v) => v.id === versionId))) setVersionId(versions[0]!.id);
-  }, [versions, versionId]);
+  // The draft is offered while no version holds it; otherwise the version that
+  // does is chosen first. A choice the user made stands while it exists.
+  const draftOpen = draftVersion.status === 'unsaved' || draftVersion.status === 'invalid';
+  const draftId = draftVersion.status === 'unsaved' ? draftVersion.versionId : null;
+  const chosen = choice === DRAFT ? (draftOpen ? DRAFT : null) : choice && versions?.some((v) => v.id === choice) ? choice : null;
+  const selected = chosen ?? (draftOpen ? DRAFT : draftVersion.status === 'saved' ? draftVersion.versionId : null);
+  const runsDraft = selected === DRAFT;
+  // The draft as the version it will become, for the plan and the estimate; its
+  // id is the one saving will give it (the content hash).
+  const draftAsVersion = useMemo<PromptVersion | null>(
+    () => (draftId ? { schema: PROMPT_VERSION_SCHEMA, id: draftId, promptId: prompt.id, system: draft.system, messages: draft.messages, params: draft.params, createdAt: Date.now() } : null),
+    [draftId, prompt.id, draft],
+  );
 
   const chosenCases = caseIds ?? new Set(cases.map((c) => c.id));
   const allTargets = useMemo(() => (providers ?? []).flatMap((p) => p.models.map((m) => ({ provider: p, model: m }))), [providers]);
-  const version = versions?.find((v) => v.id === versionId) ?? null;
+  const version = runsDraft ? draftAsVersion : (versions?.find((v) => v.id === selected) ?? null);
 
   const config: RunConfig | null = version
     ? {
@@ -67,10 +108,16 @@ export function RunLauncher({ prompt, cases, onSaveFirst }: { prompt: Prompt; ca
   );
   const estimate = useMemo(() => (plan ? estimateCost(plan.attempts) : null), [plan]);
 
-  const launch = async (cfg: RunConfig) => {
-    if (!version || !providers) return;
+  const launch = async (planned: RunConfig, saveDraftFirst = false) => {
+    if (!providers) return;
     setLaunching(true);
     try {
+      let cfg = planned;
+      if (saveDraftFirst) {
+        const saved = await onSaveDraft();
+        if (!saved) return;
+        cfg = { ...cfg, promptVersionIds: [saved.id] };
+      }
       const versionsNeeded = await getDb().promptVersions.bulkGet(cfg.promptVersionIds);
       const fresh = expandRun(cfg, versionsNeeded.filter((v) => v !== undefined), cases, providers);
       if (fresh.attempts.length === 0) {
@@ -89,7 +136,10 @@ export function RunLauncher({ prompt, cases, onSaveFirst }: { prompt: Prompt; ca
   };
 
   const canLaunch = Boolean(plan) && !launching;
-  const launchRef = { config, canLaunch, launch };
+  const submit = () => {
+    if (config && errors.length === 0) void launch(config, runsDraft);
+  };
+  const launchRef = { canLaunch, submit };
   useEffect(
     () =>
       registerCommands('run-launcher', () => [
@@ -99,7 +149,7 @@ export function RunLauncher({ prompt, cases, onSaveFirst }: { prompt: Prompt; ca
           group: 'Prompt',
           shortcut: 'Mod+Enter',
           run: () => {
-            if (launchRef.canLaunch && launchRef.config) void launchRef.launch(launchRef.config);
+            if (launchRef.canLaunch) launchRef.submit();
           },
           enabled: () => launchRef.canLaunch,
         },
@@ -107,11 +157,11 @@ export function RunLauncher({ prompt, cases, onSaveFirst }: { prompt: Prompt; ca
   );
 
   if (versions === null || providers === null) return null;
-  if (versions.length === 0) {
+  if (versions.length === 0 && draftVersion.status !== 'unsaved') {
     return (
       <div className="launcher">
         <p>A run uses a saved version, so what ran is known exactly. Save the current draft first.</p>
-        <button type="button" onClick={() => void onSaveFirst()}>
+        <button type="button" onClick={() => void onSaveDraft()}>
           Save version
         </button>
       </div>
@@ -134,20 +184,38 @@ export function RunLauncher({ prompt, cases, onSaveFirst }: { prompt: Prompt; ca
       aria-label="Launch a run"
       onSubmit={(e) => {
         e.preventDefault();
-        if (config && errors.length === 0) void launch(config);
+        submit();
       }}
     >
       <div className="launch-grid">
         <fieldset>
           <legend>Version</legend>
-          <select aria-label="Prompt version" value={versionId ?? ''} onChange={(e) => setVersionId(e.target.value)}>
+          <select aria-label="Prompt version" value={selected ?? ''} onChange={(e) => setChoice(e.target.value)}>
+            {selected === null && <option value="">Checking the draft…</option>}
+            {draftOpen && <option value={DRAFT}>Draft in the editor (unsaved)</option>}
             {versions.map((v, i) => (
               <option key={v.id} value={v.id}>
-                {v.id.slice(3, 11)} — {new Date(v.createdAt).toLocaleString()}
+                {short(v.id)} — {new Date(v.createdAt).toLocaleString()}
                 {i === 0 ? ' (latest)' : ''}
+                {draftVersion.status === 'saved' && draftVersion.versionId === v.id ? ' — the draft' : ''}
               </option>
             ))}
           </select>
+          {runsDraft && draftVersion.status === 'unsaved' && (
+            <p className="warning" id={noteId}>
+              The draft in the editor has changes no saved version holds. Launching saves it as a new version ({short(draftVersion.versionId)}), then runs it.
+            </p>
+          )}
+          {runsDraft && draftVersion.status === 'invalid' && (
+            <p className="warning" id={noteId}>
+              The draft can't be run: {draftVersion.reason} Or choose a saved version.
+            </p>
+          )}
+          {!runsDraft && draftOpen && selected && (
+            <p className="warning" id={noteId}>
+              This runs saved version {short(selected)}, not the draft in the editor, which has unsaved changes.
+            </p>
+          )}
         </fieldset>
 
         <fieldset>
@@ -270,8 +338,8 @@ export function RunLauncher({ prompt, cases, onSaveFirst }: { prompt: Prompt; ca
         )}
       </div>
       <div className="page-actions">
-        <button type="submit" disabled={!plan || launching} title="Ctrl/Cmd+Enter">
-          {launching ? 'Starting…' : 'Launch run'}
+        <button type="submit" disabled={!plan || launching} title="Ctrl/Cmd+Enter" aria-describedby={draftOpen ? noteId : undefined}>
+          {launching ? 'Starting…' : runsDraft ? 'Save as a new version and run' : 'Launch run'}
         </button>
       </div>
 
@@ -282,7 +350,8 @@ export function RunLauncher({ prompt, cases, onSaveFirst }: { prompt: Prompt; ca
             {recent.map((r, i) => (
               <li key={i} className="row">
                 <span>
-                  {r.targets.map((t) => t.model).join(', ')} · {r.caseIds.length || 1} case{(r.caseIds.length || 1) === 1 ? '' : 's'} · ×{r.repeats}
+                  {r.targets.map((t) => t.model).join(', ')} · {r.caseIds.length || 1} case{(r.caseIds.length || 1) === 1 ? '' : 's'} · ×{r.repeats} · version{' '}
+                  {r.promptVersionIds.map(short).join(', ')}
                 </span>
                 <button type="button" className="secondary" aria-label={`Re-launch configuration ${i + 1}`} disabled={launching} onClick={() => void launch(r)}>
                   Re-launch
