@@ -88,7 +88,7 @@ function deny(res: ServerResponse, status: number, message: string, code: string
   sendJson(res, status, { ok: false, error: { name: 'HostError', message, code } });
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -96,13 +96,25 @@ async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
     if (size > limit) throw Object.assign(new Error(`Request body over ${limit} bytes`), { status: 413 });
     chunks.push(chunk as Buffer);
   }
-  if (size === 0) return {};
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const raw = await readRaw(req, limit);
+  if (raw.length === 0) return {};
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(raw.toString('utf8'));
   } catch {
     throw Object.assign(new Error('Request body is not JSON'), { status: 400 });
   }
 }
+
+/**
+ * Channels whose large `text` argument may come as the raw body
+ * (`POST /api/text/<channel>?<other args>`), sparing a JSON envelope around
+ * megabytes of text on both sides: export chunks.
+ */
+const TEXT_CHANNELS = new Set(['files:appendChunk']);
 
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
@@ -196,6 +208,20 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     const [, , kind, channel] = url.pathname.split('/');
     if (kind === 'events' && req.method === 'GET') return openEvents(res);
     if (req.method !== 'POST') return deny(res, 405, 'Use POST', 'method');
+    if (kind === 'text' && channel) {
+      const name = decodeURIComponent(channel);
+      if (!TEXT_CHANNELS.has(name)) return deny(res, 404, `No raw-text route for ${name}`, 'not_found');
+      let text: string;
+      try {
+        text = (await readRaw(req, maxBody)).toString('utf8');
+      } catch (error) {
+        const status = (error as { status?: number }).status ?? 400;
+        return deny(res, status, (error as Error).message, status === 413 ? 'too_large' : 'bad_body');
+      }
+      // The same validation as a JSON call: the channel's schema sees every argument.
+      const envelope = await opts.server.invoke(name, { ...Object.fromEntries(url.searchParams), text });
+      return sendJson(res, 200, envelope);
+    }
     let args: unknown;
     try {
       args = await readBody(req, maxBody);

@@ -3,8 +3,8 @@
  * `window.api` (IPC) in place; in the browser host we build the same Api over
  * HTTP with the per-launch token. Code elsewhere calls `api` and never knows.
  */
-import { createApi, type Api } from '../../shared/bridge/client';
-import { httpTransport } from '../../shared/bridge/http';
+import { createApi, unwrap, type Api } from '../../shared/bridge/client';
+import { httpTextCall, httpTransport } from '../../shared/bridge/http';
 
 declare global {
   interface Window {
@@ -27,12 +27,27 @@ export function takeToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-function connect(): { api: Api; host: 'electron' | 'browser' } {
-  if (window.api) return { api: window.api, host: 'electron' };
+type TextCall = ReturnType<typeof httpTextCall>;
+
+function connect(): { api: Api; host: 'electron' | 'browser'; textCall: TextCall | null } {
+  if (window.api) return { api: window.api, host: 'electron', textCall: null };
   const token = takeToken() ?? '';
-  return { api: createApi(httpTransport(token)), host: 'browser' };
+  return { api: createApi(httpTransport(token)), host: 'browser', textCall: httpTextCall(token) };
 }
 
 const connection = connect();
 export const api: Api = connection.api;
 export const hostKind = connection.host;
+
+/**
+ * Appends an export chunk to a file begun with files:beginSave. Over HTTP the
+ * chunk (a Blob from the data worker) is the raw request body; over IPC it
+ * travels as text, which structured clone copies cheaply.
+ */
+export async function appendChunk(handle: string, chunk: Blob | string): Promise<void> {
+  if (connection.textCall) {
+    unwrap(await connection.textCall('files:appendChunk', { handle }, chunk));
+    return;
+  }
+  await api.files.appendChunk({ handle, text: typeof chunk === 'string' ? chunk : await chunk.text() });
+}

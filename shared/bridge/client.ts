@@ -53,7 +53,8 @@ export type Api = {
   };
 };
 
-function unwrap<T>(envelope: Envelope<T>): T {
+/** The value of an envelope, or its error thrown as an ApiError. */
+export function unwrap<T>(envelope: Envelope<T>): T {
   if (envelope.ok) return envelope.value;
   throw new ApiError(envelope.error);
 }

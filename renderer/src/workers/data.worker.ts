@@ -60,7 +60,7 @@ async function runExport(req: Extract<DataRequest, { kind: 'export' }>): Promise
         job.abort.signal.throwIfAborted();
       }
       job.credit--;
-      post({ id: req.id, kind: 'chunk', text, progress: last });
+      post({ id: req.id, kind: 'chunk', chunk: new Blob([text], { type: 'text/plain;charset=utf-8' }), progress: last });
     }
     // Wait for the page to have written every chunk before saying it is done.
     while (job.credit < CREDIT) {

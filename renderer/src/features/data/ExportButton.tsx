@@ -6,7 +6,7 @@
  */
 import { useId, useRef, useState } from 'react';
 import { describeFilter, isEmptyFilter, type JournalFilter } from '../../../../shared/journal/filter';
-import { api, hostKind } from '../../bridge';
+import { api, appendChunk, hostKind } from '../../bridge';
 import { useUi } from '../../store/ui';
 import type { ExportFormat, ExportProgress } from '../../workers/data/io';
 import { CancelledError, dataClient, type Job } from './client';
@@ -37,7 +37,7 @@ export function ExportButton(props: { filter?: JournalFilter | null; label?: str
     setError(null);
     setResult(null);
     const fmt = FORMATS.find((f) => f.value === format)!;
-    const target = await openExportFile(api, exportFileName(filter ? 'selection' : 'journal', fmt.ext)).catch((e: unknown) => {
+    const target = await openExportFile(api, exportFileName(filter ? 'selection' : 'journal', fmt.ext), appendChunk).catch((e: unknown) => {
       setError((e as Error).message);
       return null;
     });

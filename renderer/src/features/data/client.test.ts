@@ -25,7 +25,8 @@ beforeAll(async () => {
   db.close();
   const scope = self as unknown as { postMessage(m: DataResponse): void; onmessage: ((e: { data: DataRequest }) => void) | null };
   // Asynchronous delivery both ways, as with a real worker.
-  scope.postMessage = (m) => void Promise.resolve().then(() => fake.onmessage?.({ data: structuredClone(m) } as MessageEvent<DataResponse>));
+  // (A chunk's Blob crosses as itself, as a browser passes a Blob by reference; Node's structuredClone can't clone jsdom's.)
+  scope.postMessage = (m) => void Promise.resolve().then(() => fake.onmessage?.({ data: m.kind === 'chunk' ? { ...m, progress: structuredClone(m.progress) } : structuredClone(m) } as MessageEvent<DataResponse>));
   await import('../../workers/data.worker');
   // (A File crosses as itself: jsdom's clone of it would lose the stream() the test gives it.)
   fake.postMessage = (m) => void Promise.resolve().then(() => scope.onmessage?.({ data: m.kind === 'import' && m.from.kind === 'file' ? m : structuredClone(m) }));
@@ -40,11 +41,11 @@ describe('DataClient × data worker', () => {
     let inFlight = 0;
     let maxInFlight = 0;
     const sink = {
-      append: async (t: string) => {
+      append: async (t: Blob | string) => {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         await new Promise((r) => setTimeout(r, 2));
-        written.push(t);
+        written.push(typeof t === 'string' ? t : await t.text());
         inFlight--;
       },
     };
@@ -59,7 +60,7 @@ describe('DataClient × data worker', () => {
   it('imports a File into an empty journal and reports; a broken file writes nothing', async () => {
     const client = new DataClient(fake as never);
     const chunks: string[] = [];
-    await client.exportTo({ format: 'jsonl', filter: { runIds: ['run-1'] }, app: APP }, { append: async (t) => void chunks.push(t) }, () => undefined).done;
+    await client.exportTo({ format: 'jsonl', filter: { runIds: ['run-1'] }, app: APP }, { append: async (t) => void chunks.push(typeof t === "string" ? t : await t.text()) }, () => undefined).done;
     const jsonl = chunks.join('');
     // Import into the same journal: everything exists already.
     const again = await client.importFrom({ kind: 'text', text: jsonl }, 'all-or-nothing', () => undefined).done;
@@ -86,7 +87,7 @@ describe('DataClient × data worker', () => {
   it('restores from a backup pulled piece by piece through the page', async () => {
     const client = new DataClient(fake as never);
     const chunks: string[] = [];
-    await client.exportTo({ format: 'jsonl', filter: null, app: APP }, { append: async (t) => void chunks.push(t) }, () => undefined).done;
+    await client.exportTo({ format: 'jsonl', filter: null, app: APP }, { append: async (t) => void chunks.push(typeof t === "string" ? t : await t.text()) }, () => undefined).done;
     const backup = chunks.join('').replaceAll('"att-', '"bk-');
     const pulls: number[] = [];
     const reader = async (_name: string, offset: number) => {

@@ -10,7 +10,7 @@ import type { DataRequest, DataResponse, ImportFrom, ImportProgress, ImportSumma
 
 /** Where export chunks go. `append` resolves once the chunk is written. */
 export interface ChunkSink {
-  append(text: string): Promise<void>;
+  append(chunk: Blob | string): Promise<void>;
 }
 
 /** Reads a backup piece (only the page can reach the bridge). */
@@ -92,7 +92,7 @@ export class DataClient {
         else if (res.kind === 'chunk') {
           onProgress(res.progress);
           // Chunks arrive in order and are appended in order; the ack returns credit.
-          sink.append(res.text).then(
+          sink.append(res.chunk).then(
             () => this.send({ id, kind: 'ack' }),
             (e: unknown) => {
               this.send({ id, kind: 'cancel' });

@@ -12,15 +12,22 @@ export interface SaveTarget extends ChunkSink {
   abort(): Promise<void>;
 }
 
+/** Appends a chunk to a file begun with files:beginSave (renderer/src/bridge.ts `appendChunk` sends Blobs raw over HTTP). */
+export type AppendChunk = (handle: string, chunk: Blob | string) => Promise<void>;
+
+function appendThrough(api: Api): AppendChunk {
+  return async (handle, chunk) => {
+    await api.files.appendChunk({ handle, text: typeof chunk === 'string' ? chunk : await chunk.text() });
+  };
+}
+
 /** Opens an export file; null when the user cancelled the save dialog. */
-export async function openExportFile(api: Api, suggestedName: string): Promise<SaveTarget | null> {
+export async function openExportFile(api: Api, suggestedName: string, append: AppendChunk = appendThrough(api)): Promise<SaveTarget | null> {
   const { handle, path } = await api.files.beginSave({ suggestedName });
   if (!handle || !path) return null;
   return {
     path,
-    append: async (text) => {
-      await api.files.appendChunk({ handle, text });
-    },
+    append: (chunk) => append(handle, chunk),
     finish: () => api.files.finishSave({ handle }),
     abort: async () => {
       await api.files.abortSave({ handle }).catch(() => false);
@@ -34,13 +41,11 @@ export interface BackupTarget extends ChunkSink {
   abort(): Promise<void>;
 }
 
-export async function openBackup(api: Api): Promise<BackupTarget> {
+export async function openBackup(api: Api, append: AppendChunk = appendThrough(api)): Promise<BackupTarget> {
   const { handle, name } = await api.backups.begin();
   return {
     name,
-    append: async (text) => {
-      await api.files.appendChunk({ handle, text });
-    },
+    append: (chunk) => append(handle, chunk),
     finish: async (keep) => {
       const r = await api.backups.finish({ handle, keep });
       return { name: r.backup.name, removed: r.removed };

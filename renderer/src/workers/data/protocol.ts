@@ -40,7 +40,8 @@ export type DataRequest =
   | { id: number; kind: 'report'; filter: JournalFilter | null; app: { name: string; version: string }; title?: string; generatedAt: number };
 
 export type DataResponse =
-  | { id: number; kind: 'chunk'; text: string; progress: ExportProgress }
+  /** A chunk of the export as a Blob: the page hands it to the bridge without copying it (renderer/src/bridge.ts). */
+  | { id: number; kind: 'chunk'; chunk: Blob | string; progress: ExportProgress }
   | { id: number; kind: 'progress'; progress: ExportProgress }
   | { id: number; kind: 'exported'; attempts: number }
   | { id: number; kind: 'importProgress'; progress: ImportProgress }
