@@ -10,6 +10,7 @@ import { createDownloadTickets } from '../services/backups';
 import { startBrowserHost, type BrowserHost, type BrowserHostOptions } from './server';
 
 let host: BrowserHost | null = null;
+const appended: { handle: string; text: string }[] = [];
 afterEach(async () => {
   await host?.close();
   host = null;
@@ -22,6 +23,10 @@ async function start(downloads?: BrowserHostOptions['downloads']) {
   await writeFile(join(dir, 'assets', 'a.js'), 'console.log(1)');
   await writeFile(join(dir, '..', 'secret.txt'), 'outside');
   const handlers: Partial<Handlers> = {
+    'files:appendChunk': ({ handle, text }) => {
+      appended.push({ handle, text });
+      return { bytes: Buffer.byteLength(text) };
+    },
     'app:info': () => ({ name: 'Tenth', version: '1', host: 'browser', platform: 'x', dataDir: dir, secretStore: 'file' }),
     'model:call': async (_req, emit, signal) => {
       emit({ type: 'started', startedAt: 1 });
@@ -90,6 +95,22 @@ describe('browser host', () => {
     const h = { host: `127.0.0.1:${host.port}`, authorization: `Bearer ${host.token}` };
     expect((await raw(host.port, '/api/call/app:info', h, 'POST', 'x'.repeat(5000))).status).toBe(413);
     expect((await raw(host.port, '/api/call/app:info', h, 'POST', '{nope')).status).toBe(400);
+  });
+
+  it('takes an export chunk as the raw body of /api/text/, validated like the call, and only for that channel', async () => {
+    const { host } = await start();
+    const h = { host: `127.0.0.1:${host.port}`, authorization: `Bearer ${host.token}`, 'content-type': 'text/plain; charset=utf-8' };
+    appended.length = 0;
+    const handle = 'h'.repeat(24);
+    const ok = await raw(host.port, `/api/text/files:appendChunk?handle=${handle}`, h, 'POST', 'línea 1\n{"a":"b"}\n');
+    expect(JSON.parse(ok.body)).toEqual({ ok: true, value: { bytes: Buffer.byteLength('línea 1\n{"a":"b"}\n') } });
+    expect(appended).toEqual([{ handle, text: 'línea 1\n{"a":"b"}\n' }]);
+    // An argument the channel does not take is refused by its schema; other channels have no raw route.
+    expect(JSON.parse((await raw(host.port, `/api/text/files:appendChunk?handle=${handle}&extra=1`, h, 'POST', 'x')).body)).toMatchObject({ ok: false });
+    expect((await raw(host.port, '/api/text/app:info', h, 'POST', 'x')).status).toBe(404);
+    expect((await raw(host.port, `/api/text/files:appendChunk?handle=${handle}`, { ...h, authorization: 'Bearer nope' }, 'POST', 'x')).status).toBe(401);
+    expect((await raw(host.port, `/api/text/files:appendChunk?handle=${handle}`, h, 'POST', 'x'.repeat(5000))).status).toBe(413);
+    expect(appended).toHaveLength(1);
   });
 
   it('runs the same Api over HTTP, streams, and cancels when asked', async () => {
