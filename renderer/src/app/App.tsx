@@ -1,74 +1,17 @@
 import { useEffect, useState } from 'react';
 import { api, hostKind } from '../bridge';
-import { CommandPalette } from '../components/CommandPalette';
 import { Toasts } from '../components/Toasts';
 import { useTheme } from '../hooks/useTheme';
 import { PAGE_LABELS, PAGES, useUi, type Page } from '../store/ui';
-import { dispatchShortcut, registerCommands, type Command } from './commands';
+import { CommandPalette } from './CommandPalette';
+import { listenForShortcuts, registerCommands } from './commands';
+import { applyTheme, globalCommands, NEXT_THEME, THEME_LABEL } from './globalCommands';
 import { PageView } from './PageView';
+import { ShortcutsDialog } from './ShortcutsDialog';
 import { holdOwnerLock } from '../runs/owner';
-import { startMockTour } from '../features/onboarding/TryMockButton';
 import { startAutoChecks } from '../features/journal/checksRunner';
 import { AutoBackup } from '../features/data';
 import { recoverInterruptedWork } from '../runs/recovery';
-import type { Theme } from '../../../shared/bridge/contract';
-
-const THEME_LABEL: Record<Theme, string> = { system: 'System', light: 'Light', dark: 'Dark' };
-const NEXT_THEME: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
-
-function globalCommands(): Command[] {
-  const ui = useUi.getState();
-  const go = PAGES.map(
-    (page, i): Command => ({
-      id: `go.${page}`,
-      label: `Go to ${PAGE_LABELS[page]}`,
-      group: 'Navigate',
-      shortcut: `Mod+${i + 1}`,
-      run: () => useUi.getState().setPage(page),
-    }),
-  );
-  const themes = (['system', 'light', 'dark'] as const).map(
-    (theme): Command => ({
-      id: `theme.${theme}`,
-      label: `Theme: ${THEME_LABEL[theme]}`,
-      group: 'Appearance',
-      keywords: ['dark mode', 'light mode', 'appearance'],
-      run: () => applyTheme(theme),
-      enabled: () => useUi.getState().themePref !== theme,
-    }),
-  );
-  return [
-    {
-      id: 'palette.open',
-      label: 'Open command palette',
-      group: 'General',
-      shortcut: 'Mod+K',
-      run: () => useUi.getState().setPaletteOpen(!useUi.getState().paletteOpen),
-    },
-    ...go,
-    ...themes,
-    {
-      id: 'onboarding.mock',
-      label: 'Try it with the mock provider',
-      group: 'General',
-      keywords: ['sample', 'demo', 'no key'],
-      run: startMockTour,
-    },
-    {
-      id: 'theme.cycle',
-      label: 'Switch theme',
-      group: 'Appearance',
-      shortcut: 'Mod+Shift+L',
-      run: () => applyTheme(NEXT_THEME[ui.themePref]),
-    },
-  ];
-}
-
-function applyTheme(theme: Theme) {
-  useUi.getState().setThemePref(theme);
-  // Kept in the settings service too, so a new profile or the Electron app agrees.
-  void api.settings.update({ theme }).catch(() => undefined);
-}
 
 export function App() {
   const page = useUi((s) => s.page);
@@ -78,13 +21,8 @@ export function App() {
   const resolved = useTheme();
   const [version, setVersion] = useState<string | null>(null);
 
-  useEffect(() => registerCommands('global', globalCommands), [themePref]);
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => dispatchShortcut(event);
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useEffect(() => registerCommands('global', globalCommands), []);
+  useEffect(() => listenForShortcuts(window), []);
 
   useEffect(() => {
     // Checks run on every attempt that finishes, whichever page is open.
@@ -156,6 +94,7 @@ export function App() {
         <PageView page={page} />
       </main>
       <CommandPalette />
+      <ShortcutsDialog />
       <Toasts />
       <AutoBackup />
     </div>

@@ -3,3 +3,4 @@ export { DataSection } from './DataSection';
 export { ExportButton } from './ExportButton';
 export { ReportButton } from './ReportButton';
 export { AutoBackup, startAutoBackup } from './backup';
+export { dataCommands, showDataControl } from './commands';
