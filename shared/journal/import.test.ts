@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { collectText, exportJsonl } from './export';
-import { serializeRecord } from './jsonl';
-import { JournalChangedError, planImport, type BatchSink } from './import';
+import { CSV_COLUMNS } from './csv';
+import { collectText, exportCsv, exportJsonBackup, exportJsonl } from './export';
+import { serializeRecord, type JournalInput } from './jsonl';
+import { JournalChangedError, planImport, type BatchSink, type ImportMode, type ImportReport } from './import';
 import type { DataRecordType } from './records';
-import { sampleAttempt, sampleJournal } from './sample';
+import { sampleAttempt, sampleJournal, seededRandom } from './sample';
 
 const APP = { name: 'Tenth', version: '0.1.0' };
 
@@ -149,5 +150,170 @@ describe('planImport', () => {
         },
       }),
     ).rejects.toThrow('disk full');
+  });
+});
+
+/** A PNG as a camera or a screenshot tool writes it: signature, then chunks holding newlines and bytes that are not UTF-8. */
+function pngBytes(): Uint8Array {
+  const out = new Uint8Array(20_000);
+  out.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  const rnd = seededRandom(7);
+  for (let i = 16; i < out.length; i++) out[i] = Math.floor(rnd() * 256);
+  return out;
+}
+
+/** Every mode, each handing over nothing and reporting the one whole-file error. */
+async function importBoth(source: () => JournalInput): Promise<ImportReport> {
+  let last: ImportReport | null = null;
+  const modes: [ImportMode, boolean][] = [
+    ['all-or-nothing', false],
+    ['all-or-nothing', true],
+    ['valid-only', false],
+  ];
+  for (const [mode, onePass] of modes) {
+    const rec = recorder();
+    const r = await planImport(source, null, { mode, onePass, onBatch: rec.sink });
+    expect(rec.batches, mode).toEqual([]);
+    expect(r.committed, mode).toBe(false);
+    expect(r.ok, mode).toBe(false);
+    expect(r.errorCount, mode).toBe(1);
+    expect(r.errors, mode).toHaveLength(1);
+    expect(r.errors[0].code, mode).toBe('not_journal');
+    expect(r.errors[0].message, mode).toBe(r.notJournal?.message);
+    if (last) expect(r.notJournal, mode).toEqual(last.notJournal);
+    last = r;
+  }
+  return last!;
+}
+
+describe('planImport: a file that is not a journal gets one message, not one per line', () => {
+  it('an empty file, as text, bytes or a stream', async () => {
+    for (const source of [() => '', () => new Uint8Array(0), () => (async function* () {})(), () => '\uFEFF']) {
+      expect((await importBoth(source)).notJournal).toEqual({ kind: 'empty', line: 0, message: 'The file is empty.' });
+    }
+    expect((await importBoth(() => '\n  \r\n\n')).notJournal?.message).toBe('The file is empty: it holds only blank lines.');
+  });
+
+  it('a PNG renamed to .jsonl, read before a line is split, and the stream closed', async () => {
+    const png = pngBytes();
+    expect(new TextDecoder().decode(png).split('\n').length).toBeGreaterThan(50);
+    let pulled = 0;
+    let closed = 0;
+    const stream = () =>
+      (async function* () {
+        try {
+          for (let i = 0; i < png.length; i += 512) {
+            pulled++;
+            yield png.subarray(i, i + 512);
+          }
+        } finally {
+          closed++;
+        }
+      })();
+    const r = await importBoth(stream);
+    expect(r.notJournal).toEqual({ kind: 'binary', line: 0, message: 'This is not a text file (it looks like a PNG image); Tenth imports its JSONL or JSON export.' });
+    expect(r.lines).toBe(0);
+    // Three imports, each reading only the first 4 KB.
+    expect(pulled).toBe(3 * 8);
+    expect(closed).toBe(3);
+    expect((await importBoth(() => png)).notJournal?.kind).toBe('binary');
+  });
+
+  it('other binary files: by signature, or by the controls and bytes no text has', async () => {
+    const gz = new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x0a, 0x7b]);
+    expect((await importBoth(() => gz)).notJournal?.message).toBe('This is not a text file (it looks like a gzip archive); Tenth imports its JSONL or JSON export.');
+    const xlsx = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x0a]);
+    expect((await importBoth(() => xlsx)).notJournal?.message).toContain('an Excel or Word file');
+    const exe = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x0a, 0x7b, 0x7d, 0x0a]);
+    expect((await importBoth(() => exe)).notJournal).toEqual({ kind: 'binary', line: 0, message: 'This is not a text file; Tenth imports its JSONL or JSON export.' });
+  });
+
+  it('text in another encoding', async () => {
+    const latin1 = new Uint8Array([...new TextEncoder().encode('name,caf'), 0xe9, 0x0a, 0x61, 0x2c, 0x31, 0x0a]);
+    expect((await importBoth(() => latin1)).notJournal).toEqual({
+      kind: 'encoding',
+      line: 1,
+      message: 'This is not a UTF-8 text file (byte 0xe9 on line 1); Tenth imports its JSONL or JSON export.',
+    });
+    const text = await journalText(2);
+    const utf16 = new Uint8Array(2 + text.length * 2);
+    utf16.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) utf16[2 + 2 * i] = text.charCodeAt(i);
+    expect((await importBoth(() => utf16)).notJournal?.kind).toBe('encoding');
+    // Without its byte order mark.
+    expect((await importBoth(() => utf16.subarray(2))).notJournal?.message).toMatch(/^This file is UTF-16 text/);
+  });
+
+  it("Tenth's own CSV export, with or without the BOM Excel wants", async () => {
+    const j = sampleJournal(30);
+    for (const bom of [false, true]) {
+      const csv = await collectText(exportCsv(j.attempts, { bom }));
+      expect(csv.startsWith(`${bom ? '\uFEFF' : ''}${CSV_COLUMNS.join(',')}\r\n`)).toBe(true);
+      const r = await importBoth(() => new TextEncoder().encode(csv));
+      expect(r.notJournal).toEqual({
+        kind: 'csv',
+        line: 1,
+        message:
+          'This is a CSV export: CSV exports can’t be imported back, they flatten each attempt and leave the other records out. Import the JSONL export or the JSON backup instead.',
+      });
+    }
+  });
+
+  it('a web page, XML, a JSON array, JSON over several lines, other CSV and other text', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n<title>Report</title>\n', 'html', /^This is a web page, not a journal \(a Tenth report can’t be imported back\)/],
+      ['\n\n<?xml version="1.0"?>\n<a>\n</a>\n', 'html', /^This is an XML or HTML file/],
+      ['[{"schema":"tenth.attempt/1"},\n{"schema":"tenth.attempt/1"}]\n', 'json', /^This is a JSON array.*jq -c '\.\[\]'/],
+      [JSON.stringify(JSON.parse(await collectText(exportJsonBackup(sampleJournal(2), { app: APP }))), null, 2), 'json', /^This is JSON laid out over several lines.*jq -c/],
+      ['name,score\nalice,3\nbob,4\n', 'csv', /^This looks like a CSV file, not a journal/],
+      ['# Report\n\nTwo models, ten cases.\n', 'text', /^This is not a journal: no line is a record \(the first reads “# Report”\)/],
+    ];
+    for (const [text, kind, message] of cases) {
+      const r = await importBoth(() => text);
+      expect(r.notJournal?.kind, text).toBe(kind);
+      expect(r.notJournal?.message, text).toMatch(message);
+      expect(r.notJournal?.message, text).toMatch(/Tenth imports its JSONL or JSON export|JSONL export or the JSON backup/);
+    }
+    // The line that shows it, past the blank ones.
+    expect((await importBoth(() => '\n\n<?xml version="1.0"?>\n')).errors[0].line).toBe(3);
+  });
+
+  it('keeps line errors for a journal that is broken, not something else', async () => {
+    const good = (await journalText(3)).trimEnd().split('\n');
+    // Every line broken, but they are meant as records.
+    const r = await planImport('{"a":1}\n{"schema":"tenth.attempt/1"\n', null, { mode: 'all-or-nothing' });
+    expect(r.notJournal).toBeNull();
+    expect(r.errors.map((e) => [e.line, e.code])).toEqual([
+      [1, 'bad_schema'],
+      [2, 'json'],
+    ]);
+    // A stray first line before good records: its error, and valid-only imports the rest.
+    const stray = ['exported by hand', ...good.slice(1)].join('\n');
+    const rec = recorder();
+    const partial = await planImport(stray, null, { mode: 'valid-only', onBatch: rec.sink });
+    expect(partial.notJournal).toBeNull();
+    expect(partial.errors.map((e) => [e.line, e.code])).toEqual([[1, 'json']]);
+    expect(partial.added.attempt).toBe(3);
+    // A journal with only its header holds no records, and is a journal.
+    const header = await planImport(good[0], null, { mode: 'all-or-nothing' });
+    expect(header.ok && header.notJournal === null && header.addedTotal === 0).toBe(true);
+  });
+
+  it('reads a stream whose producer reuses its buffer, past the bytes it looked at', async () => {
+    const bytes = new TextEncoder().encode(await journalText(40));
+    const buf = new Uint8Array(300);
+    const open = () =>
+      (async function* () {
+        for (let i = 0; i < bytes.length; i += buf.length) {
+          const piece = bytes.subarray(i, i + buf.length);
+          buf.set(piece);
+          yield buf.subarray(0, piece.length);
+        }
+      })();
+    const rec = recorder();
+    const r = await planImport(open, null, { mode: 'all-or-nothing', onBatch: rec.sink });
+    expect(r.ok).toBe(true);
+    expect(r.added.attempt).toBe(40);
+    expect((await planImport(open(), null, { mode: 'valid-only' })).added.attempt).toBe(40);
   });
 });

@@ -15,6 +15,10 @@
  * followed by its final line, or a run's `running` line followed by `done`, is
  * one record; the final version is what gets committed (see jsonl.ts).
  *
+ * A file that is not a journal at all (empty, an image, a CSV export, a web
+ * page) gets one whole-file error, `notJournal`, in either mode, and nothing is
+ * handed over (see sniffHead in jsonl.ts).
+ *
  * planImport guarantees nothing is handed over when validation fails; whether a
  * failure of the caller's own store mid-import rolls back is the caller's
  * transaction to decide (onBatch errors propagate and stop the import).
@@ -60,7 +64,7 @@ export type ImportSource = JournalInput | (() => JournalInput);
 
 export interface ImportReport extends ScanReport {
   mode: ImportMode;
-  /** Whether any batch was handed over (false when all-or-nothing validation failed). */
+  /** Whether any batch was handed over (false when all-or-nothing validation failed, or the file is not a journal). */
   committed: boolean;
   /** New records handed to onBatch, by type. */
   added: RecordCounts;
@@ -153,7 +157,8 @@ export async function planImport(source: ImportSource, existing: ExistingIds | n
   if (opts.mode === 'valid-only') {
     report = await scanJournal(open(), scanOpts, sink);
     await batcher.flushAll();
-    committed = true;
+    // A file that is not a journal handed nothing over: there is nothing to call committed.
+    committed = report.notJournal === null;
   } else if (opts.onePass) {
     report = await scanJournal(open(), scanOpts, sink);
     committed = report.ok;

@@ -6,10 +6,12 @@ import {
   parseLine,
   readLines,
   serializeRecord,
+  sniffHead,
   validateJournal,
   type JournalChunk,
   type LineItem,
 } from './jsonl';
+import { collectText, exportJsonBackup, exportJsonl } from './export';
 import { sampleAttempt, sampleJournal } from './sample';
 
 const enc = new TextEncoder();
@@ -267,5 +269,37 @@ describe('validateJournal', () => {
 
   it('reads the schema constant', () => {
     expect(ATTEMPT_SCHEMA).toBe('tenth.attempt/1');
+  });
+});
+
+describe('sniffHead', () => {
+  it('lets through what Tenth writes, however it starts', async () => {
+    const j = sampleJournal(3);
+    const app = { name: 'Tenth', version: '0.1.0' };
+    const heads = [
+      await collectText(exportJsonl(j, { app })),
+      await collectText(exportJsonBackup(j, { app })),
+      // A `tenth run` journal has no header; a file may start with a BOM or blank lines.
+      serializeRecord(sampleAttempt(1)),
+      `\uFEFF\r\n\n  ${serializeRecord(sampleAttempt(2))}`,
+      // Broken from the first byte, but meant as a record: the line errors say more.
+      '{"schema":"tenth.attempt/1", "id": ',
+      '',
+      '\n\n',
+    ];
+    for (const text of heads) expect(sniffHead(enc.encode(text).subarray(0, 4096)), text.slice(0, 40)).toBeNull();
+    // A first line longer than the head, cut inside a character.
+    expect(sniffHead(enc.encode(`{"output":"${'é'.repeat(5000)}"}`).subarray(0, 4095))).toBeNull();
+    expect(sniffHead(enc.encode(`# ${'é'.repeat(5000)}`).subarray(0, 4095))).toBeNull();
+  });
+
+  it('a validation of a PNG says so once, without splitting it into lines', async () => {
+    const png = new Uint8Array(3000).map((_, i) => (i * 37) % 256);
+    png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const r = await validateJournal(png);
+    expect(r.errors).toEqual([
+      { line: 0, code: 'not_journal', field: null, expected: 'a Tenth journal: its JSONL export or JSON backup', message: 'This is not a text file (it looks like a PNG image); Tenth imports its JSONL or JSON export.' },
+    ]);
+    expect(r.notJournal?.kind).toBe('binary');
   });
 });

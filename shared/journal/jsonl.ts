@@ -46,17 +46,21 @@ export type JournalErrorCode =
   | 'too_long' // the line exceeds the maximum length
   | 'utf8' // the line is not valid UTF-8
   | 'duplicate' // an id reused with different content
-  | 'header'; // a journal header that is not the first record
+  | 'header' // a journal header that is not the first record
+  | 'not_journal'; // the file as a whole is not a journal: empty, binary, CSV, HTML… (see ScanReport.notJournal)
 
 export interface JournalError {
-  /** 1-based line number in the file. */
+  /**
+   * 1-based line number in the file. A `not_journal` error gives the line that
+   * shows it (the first non-blank one), or 0 when no line does (an empty file, a binary format).
+   */
   line: number;
   code: JournalErrorCode;
   /** Dotted path of the offending field (`failure.class`, `grades[0].score`), or null for the whole line. */
   field: string | null;
   /** What the field should have been, in words. */
   expected: string | null;
-  /** A sentence a person can act on, starting with the line number. */
+  /** A sentence a person can act on, starting with the line number (a `not_journal` error has none). */
   message: string;
 }
 
@@ -630,6 +634,238 @@ export class DuplicateTracker {
 }
 
 // ---------------------------------------------------------------------------
+// Files that are not journals
+
+export type NotJournalKind =
+  | 'empty'
+  | 'binary' // an image, an archive, a database: bytes that are not text
+  | 'encoding' // text, but not UTF-8 (UTF-16, Latin-1)
+  | 'csv'
+  | 'html' // a web page (a Tenth report) or XML
+  | 'json' // JSON laid out other than one record per line
+  | 'text'; // other text, no line of it a record
+
+export interface NotJournal {
+  kind: NotJournalKind;
+  /** One sentence for the whole file, saying what it seems to be and what Tenth imports. */
+  message: string;
+  /** The line that shows it (the first non-blank one), or 0 when none does. */
+  line: number;
+}
+
+const WHAT_WE_READ = 'Tenth imports its JSONL or JSON export.';
+
+/** How much of the file sniffHead looks at. */
+const SNIFF_BYTES = 4096;
+
+// Formats by their first bytes (a string stands for its ASCII bytes). Only
+// binary formats: a text file without a journal line is found by its first line.
+const SIGNATURES: readonly { bytes: readonly number[]; at?: number; what: string }[] = [
+  { bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], what: 'a PNG image' },
+  { bytes: [0xff, 0xd8, 0xff], what: 'a JPEG image' },
+  { bytes: ascii('GIF8'), what: 'a GIF image' },
+  { bytes: ascii('WEBP'), at: 8, what: 'a WebP image' },
+  { bytes: ascii('ftyp'), at: 4, what: 'a video or HEIC image' },
+  { bytes: ascii('%PDF-'), what: 'a PDF document' },
+  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a ZIP archive, or an Excel or Word file' },
+  { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an old Excel or Word file' },
+  { bytes: [0x1f, 0x8b], what: 'a gzip archive' },
+  { bytes: [0x28, 0xb5, 0x2f, 0xfd], what: 'a Zstandard archive' },
+  { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'an xz archive' },
+  { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: 'a 7-Zip archive' },
+  { bytes: ascii('SQLite format 3\0'), what: 'an SQLite database' },
+];
+
+function ascii(s: string): number[] {
+  return Array.from(s, (c) => c.charCodeAt(0));
+}
+
+// Tenth's own CSV export starts with these columns (shared/journal/csv.ts; the
+// tests check it against a real export).
+const TENTH_CSV_HEAD = 'id,runId,promptId,';
+
+/**
+ * Reads the first `n` units of `input` (bytes or UTF-16 units; fewer when the
+ * input is shorter) and gives the input again from its start, so a one-shot
+ * stream can be looked at before it is read. `close` ends the stream when the
+ * caller will not read it.
+ */
+async function peekHead(
+  input: JournalInput,
+  n: number,
+): Promise<{ head: Uint8Array; input: JournalInput; close: () => Promise<void> }> {
+  if (typeof input === 'string') return { head: encodeHead([input], n), input, close: async () => undefined };
+  if (input instanceof Uint8Array) return { head: input.subarray(0, n), input, close: async () => undefined };
+  const it =
+    Symbol.asyncIterator in input
+      ? (input as AsyncIterable<JournalChunk>)[Symbol.asyncIterator]()
+      : (input as Iterable<JournalChunk>)[Symbol.iterator]();
+  const chunks: JournalChunk[] = [];
+  let size = 0;
+  let ended = false;
+  while (size < n) {
+    // A producer may reuse the buffer of a chunk once asked for the next: keep a copy of the one held.
+    const last = chunks.length - 1;
+    if (last >= 0 && typeof chunks[last] !== 'string') chunks[last] = (chunks[last] as Uint8Array).slice();
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    chunks.push(r.value);
+    size += r.value.length;
+  }
+  const close = async (): Promise<void> => {
+    if (!ended) await it.return?.();
+  };
+  async function* replay(): AsyncGenerator<JournalChunk> {
+    try {
+      for (const c of chunks) yield c;
+      if (ended) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) {
+          ended = true;
+          return;
+        }
+        yield r.value;
+      }
+    } finally {
+      // Stopped early (a sink threw): let the source close its file.
+      await close();
+    }
+  }
+  return { head: encodeHead(chunks, n), input: replay(), close };
+}
+
+function encodeHead(chunks: readonly JournalChunk[], n: number): Uint8Array {
+  const parts = chunks.map((c) => (typeof c === 'string' ? new TextEncoder().encode(c.slice(0, n)) : c));
+  const out = new Uint8Array(Math.min(n, parts.reduce((t, p) => t + p.length, 0)));
+  let o = 0;
+  for (const p of parts) {
+    if (o >= out.length) break;
+    const take = p.subarray(0, out.length - o);
+    out.set(take, o);
+    o += take.length;
+  }
+  return out;
+}
+
+/**
+ * What the file is when its first bytes show it is not a journal, or null when
+ * it may be one (its first line starts with `{`, or nothing can be told yet).
+ * A journal line never starts with anything but `{`, so the first line decides;
+ * a file that passes here and still holds no record gets wholeFileVerdict.
+ */
+export function sniffHead(head: Uint8Array): NotJournal | null {
+  for (const sig of SIGNATURES) {
+    const at = sig.at ?? 0;
+    if (head.length >= at + sig.bytes.length && sig.bytes.every((b, i) => head[at + i] === b)) {
+      return { kind: 'binary', line: 0, message: `This is not a text file (it looks like ${sig.what}); ${WHAT_WE_READ}` };
+    }
+  }
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || looksUtf16(head)) {
+    return { kind: 'encoding', line: 0, message: `This file is UTF-16 text; ${WHAT_WE_READ} Save it as UTF-8 if it is one of them.` };
+  }
+  let start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (start < head.length && (head[start] === 0x20 || head[start] === 0x09 || head[start] === 0x0d || head[start] === 0x0a)) start++;
+  if (start >= head.length) return null; // empty so far: the scan tells
+  const nl = head.indexOf(0x0a, start);
+  const line = head.subarray(start, nl === -1 ? head.length : nl);
+  let lineNo = 1;
+  for (let i = 0; i < start; i++) if (head[i] === 0x0a) lineNo++;
+  const verdict = (kind: NotJournalKind, message: string): NotJournal => ({ kind, message, line: lineNo });
+  if (line[0] === 0x7b /* { */) {
+    if (isOnly(line, '{')) {
+      return verdict(
+        'json',
+        `This is JSON laid out over several lines, not one record per line as Tenth writes it; ${WHAT_WE_READ} (jq -c turns JSON into lines: for a re-formatted backup, jq -c '.providers[], .prompts[], .versions[], .cases[], .runs[], .attempts[]'.)`,
+      );
+    }
+    return null;
+  }
+  // Controls other than tab, CR and form feed don't occur in text.
+  if (line.some((b) => (b < 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0c) || b === 0x7f)) {
+    return { kind: 'binary', line: 0, message: `This is not a text file; ${WHAT_WE_READ}` };
+  }
+  let text: string;
+  try {
+    // stream: the head may end inside a character.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(line, { stream: nl === -1 });
+  } catch {
+    const bad = line[firstInvalidUtf8(line)].toString(16).padStart(2, '0');
+    return verdict('encoding', `This is not a UTF-8 text file (byte 0x${bad} on line ${lineNo}); ${WHAT_WE_READ}`);
+  }
+  // A replacement character: text that was not UTF-8, decoded leniently on its way here.
+  if (text.includes('\ufffd')) return verdict('encoding', `This is not a UTF-8 text file; ${WHAT_WE_READ}`);
+  const t = text.trim();
+  if (t.startsWith('<')) {
+    if (/^<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s)/i.test(t)) {
+      return verdict('html', `This is a web page, not a journal (a Tenth report can’t be imported back); ${WHAT_WE_READ}`);
+    }
+    return verdict('html', `This is an XML or HTML file, not a journal; ${WHAT_WE_READ}`);
+  }
+  if (t.startsWith(TENTH_CSV_HEAD)) {
+    return verdict(
+      'csv',
+      'This is a CSV export: CSV exports can’t be imported back, they flatten each attempt and leave the other records out. Import the JSONL export or the JSON backup instead.',
+    );
+  }
+  if (t.startsWith('[')) {
+    return verdict('json', `This is a JSON array, not one record per line (jq -c '.[]' turns it into JSONL); ${WHAT_WE_READ}`);
+  }
+  return null;
+}
+
+function isOnly(line: Uint8Array, c: string): boolean {
+  const t = new TextDecoder().decode(line).trim();
+  return t === c;
+}
+
+/** ASCII text in UTF-16 without a BOM: every other byte of the first ones is zero. */
+function looksUtf16(head: Uint8Array): boolean {
+  const n = Math.min(head.length, 64) & ~1;
+  if (n < 4) return false;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0 && head[i + 1] !== 0) even++;
+    if (head[i + 1] === 0 && head[i] !== 0) odd++;
+  }
+  return even === n / 2 || odd === n / 2;
+}
+
+/**
+ * After a scan that found no record at all: what the file is, from its first
+ * non-blank line (undefined when every line was blank, null when that line
+ * could not be read), or null when the line errors say it better — a file
+ * whose first line starts with `{` is a broken journal, not something else.
+ */
+function wholeFileVerdict(first: { text: string | null; line: number } | undefined, lines: number): NotJournal | null {
+  if (first === undefined) {
+    return { kind: 'empty', line: 0, message: lines > 1 ? 'The file is empty: it holds only blank lines.' : 'The file is empty.' };
+  }
+  if (first.text === null) return null;
+  const t = first.text.trim();
+  if (t.startsWith('{')) return null;
+  if (/[,;\t]/.test(t)) return { kind: 'csv', line: first.line, message: `This looks like a CSV file, not a journal; ${WHAT_WE_READ}` };
+  const shown = t.length > 60 ? `${t.slice(0, 60)}…` : t;
+  return { kind: 'text', line: first.line, message: `This is not a journal: no line is a record (the first reads “${shown}”); ${WHAT_WE_READ}` };
+}
+
+function notJournalReport(report: ScanReport, verdict: NotJournal): ScanReport {
+  return {
+    ...report,
+    ok: false,
+    counts: emptyCounts(),
+    errors: [{ line: verdict.line, code: 'not_journal', field: null, expected: 'a Tenth journal: its JSONL export or JSON backup', message: verdict.message }],
+    errorCount: 1,
+    duplicateIds: [],
+    notJournal: verdict,
+  };
+}
+
+// ---------------------------------------------------------------------------
 // Scanning a whole file
 
 export type RecordCounts = Record<RecordType, number>;
@@ -679,6 +915,11 @@ export interface ScanReport {
   /** Lines that replaced an earlier, provisional record of the same id (pending → final). */
   superseded: number;
   header: JournalHeader | null;
+  /**
+   * Set when the file as a whole is not a journal (see sniffHead and
+   * wholeFileVerdict); `errors` then holds this one error instead of one per line.
+   */
+  notJournal: NotJournal | null;
 }
 
 /**
@@ -715,7 +956,19 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
     identicalDuplicates: 0,
     superseded: 0,
     header: null,
+    notJournal: null,
   };
+  // A file that is not a journal at all (an image, a CSV export, a web page) is
+  // said so once, before a line is read, rather than as an error on every line.
+  const peeked = await peekHead(input, SNIFF_BYTES);
+  const verdict = sniffHead(peeked.head);
+  if (verdict) {
+    await peeked.close();
+    return notJournalReport(report, verdict);
+  }
+  input = peeked.input;
+  // The first non-blank line (null text: unreadable), for the verdict at the end (wholeFileVerdict).
+  let firstLine: { text: string | null; line: number } | undefined;
   const idMode = opts.dedupe === 'id' && policy === 'supersede';
   const dups = idMode ? null : new DuplicateTracker(policy);
   // Ids handed over already ('id' mode): a later line for one is a repeat the first pass vouched for.
@@ -737,9 +990,11 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
       if (item.error) {
         fail(item.error);
         sawRecord = true;
+        firstLine ??= { text: null, line: item.line };
         continue;
       }
       if (isBlank(item.text)) continue;
+      firstLine ??= { text: item.text, line: item.line };
       let text = item.text;
       if (backup) {
         const inner = backupRecordText(text);
@@ -866,6 +1121,9 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
       }
     }
   }
+  // Nothing valid: no record was handed over, so the report can still say what the file is.
+  const whole = RECORD_TYPES.every((t) => report.counts[t] === 0) ? wholeFileVerdict(firstLine, report.lines) : null;
+  if (whole) return notJournalReport(report, whole);
   // What was never superseded: a killed run's pending attempts, a run cut off while running.
   if (onRecord) {
     for (const h of held.values()) {

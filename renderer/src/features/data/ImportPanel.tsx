@@ -23,12 +23,23 @@ const TYPE_LABEL: Record<(typeof DATA_RECORD_TYPES)[number], string> = {
 };
 
 export function ImportSummaryView({ report }: { report: ImportSummary }) {
+  if (report.notJournal) {
+    // Not a journal at all (empty, an image, a CSV export): one sentence says
+    // so; a table of the same error on every line would only bury it.
+    return (
+      <div role="status" className="notice bad">
+        <p>{report.notJournal.message}</p>
+      </div>
+    );
+  }
   const added = DATA_RECORD_TYPES.filter((t) => report.added[t] > 0).map((t) => `${fmtCount(report.added[t])} ${TYPE_LABEL[t]}`);
+  const valid = DATA_RECORD_TYPES.reduce((n, t) => n + report.counts[t], 0);
+  const none = valid === 0 ? (report.invalid ? 'No line of the file is a valid record.' : 'The file holds no records.') : null;
   return (
     <div role="status" className={`notice ${report.ok ? 'ok' : 'bad'}`}>
       {report.committed ? (
         <p>
-          {report.addedTotal ? `Imported ${added.join(', ')}.` : 'Nothing new: the journal already has every record in this file.'}
+          {report.addedTotal ? `Imported ${added.join(', ')}.` : (none ?? 'Nothing new: the journal already has every record in this file.')}
           {report.skippedExisting ? ` ${fmtCount(report.skippedExisting)} records were already there.` : ''}
           {report.invalid ? ` ${fmtCount(report.invalid)} invalid lines were left out.` : ''}
         </p>
