@@ -139,6 +139,38 @@ test('a broken file shows the line, field and expectation, and changes nothing',
   await expect(partial).toContainText('1 invalid lines were left out');
 });
 
+test('a file that is not a journal is said so once: empty, an image, the CSV export', async ({ app, page }) => {
+  await app.open();
+  await seed(page, journal(20));
+  const data = new DataPage(page);
+  await data.open();
+  const before = attemptLines(await readFile(await data.exportAs('jsonl'), 'utf8'));
+
+  const empty = join(app.dataDir, 'empty.jsonl');
+  await writeFile(empty, '');
+  await expect(await data.importFile(empty)).toHaveText('The file is empty.');
+
+  // A PNG renamed: signature, then bytes with newlines and bytes that are not UTF-8.
+  const png = Buffer.alloc(40_000);
+  for (let i = 0; i < png.length; i++) png[i] = (i * 131 + 7) % 256;
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
+  const image = join(app.dataDir, 'screenshot.jsonl');
+  await writeFile(image, png);
+  for (const validOnly of [false, true]) {
+    await expect(await data.importFile(image, { validOnly })).toHaveText('This is not a text file (it looks like a PNG image); Tenth imports its JSONL or JSON export.');
+    await expect(data.importErrors()).toHaveCount(0);
+  }
+
+  // Tenth's own CSV export, straight back in.
+  const csv = await data.exportAs('csv');
+  const result = await data.importFile(csv);
+  await expect(result).toContainText('This is a CSV export: CSV exports can’t be imported back');
+  await expect(result).toContainText('Import the JSONL export or the JSON backup instead.');
+  await expect(data.importErrors()).toHaveCount(0);
+
+  expect(attemptLines(await readFile(await data.exportAs('jsonl'), 'utf8'))).toEqual(before);
+});
+
 test('back up now, then restore into an emptied journal', async ({ app, page }) => {
   await app.open();
   await seed(page, journal(50));
