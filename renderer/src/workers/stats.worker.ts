@@ -11,6 +11,7 @@
 import { createDb, type TenthDb } from '../db/db';
 import { computeCompare, computeMatrix, computePlots, type WorkerAttempt } from './stats/compute';
 import { filterChoices, loadAttempts } from './stats/load';
+import { getAttempts } from '../db/journal';
 import type { StatsRequest, StatsResponse } from './stats/protocol';
 
 // The project's lib is DOM, not WebWorker: type the two members of the worker scope used here.
@@ -62,8 +63,8 @@ async function handle(req: StatsRequest): Promise<StatsResponse> {
       performance.mark('tenth:stats:outputs:start');
       // Outputs only for the few attempts shown, read by primary key.
       const ids = result.gallery.flatMap((g) => g.items.map((i) => i.id));
-      const rows = await db.attempts.bulkGet(ids);
-      const byId = new Map(rows.filter((r) => r !== undefined).map((r) => [r.id, r]));
+      const rows = await getAttempts(ids, db);
+      const byId = new Map(rows.map((r) => [r.id, r]));
       for (const col of result.gallery) {
         for (const item of col.items) {
           const r = byId.get(item.id);

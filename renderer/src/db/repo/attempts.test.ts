@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { sampleAttempt } from '../../../../shared/journal/sample';
 import type { Attempt } from '../../../../shared/domain/schemas';
 import { getDb } from '../db';
-import { getAttempt } from '../journal';
-import { onAttemptsChanged, retryChain, setNotes, setTags, ungradedQueue } from './attempts';
+import { getAttempt, onAttemptsChanged } from '../journal';
+import { retryChain, setNotes, setTags, ungradedQueue } from './attempts';
 import { appendGrades, upsertHumanGrade } from './grades';
 
 const make = (i: number, over: Partial<Attempt> = {}): Attempt => ({ ...sampleAttempt(i), ...over });

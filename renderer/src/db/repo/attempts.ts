@@ -6,7 +6,6 @@ import type { Attempt } from '../../../../shared/domain/schemas';
 import { getAttempt, getAttempts, attemptIds, queryAttempts, updateAttempt } from '../journal';
 
 // The change feed lives in the journal; features/stats still imports it from here until it is ported.
-export { onAttemptsChanged } from '../journal';
 
 /** The retry chain around an attempt: the ones it retried (oldest first) and the retries of it. */
 export async function retryChain(a: Attempt): Promise<{ before: Attempt[]; after: Attempt[] }> {

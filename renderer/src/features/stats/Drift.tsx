@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Attempt } from '../../../../shared/domain/schemas';
 import { type DriftFlag, verdictOf } from '../../../../shared/stats';
-import { getDb } from '../../db/db';
+import { getAttempts } from '../../db/journal';
 import type { MatrixResult } from '../../workers/stats/protocol';
 import { useStatsUi } from './store';
 
@@ -35,9 +35,7 @@ export function DriftPanel({ matrix }: { matrix: MatrixResult }) {
     if (!flags.length) return;
     const ids = flags.flatMap(flagAttemptIds);
     let live = true;
-    void getDb()
-      .attempts.bulkGet(ids)
-      .then((list) => live && setRows(new Map(list.filter((a): a is Attempt => a !== undefined).map((a) => [a.id, a]))));
+    void getAttempts(ids).then((list) => live && setRows(new Map(list.map((a) => [a.id, a]))));
     return () => {
       live = false;
     };

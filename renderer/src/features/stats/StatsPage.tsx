@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { registerCommands } from '../../app/commands';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
-import { onAttemptsChanged } from '../../db/repo/attempts';
+import { countAttempts, onAttemptsChanged } from '../../db/journal';
 import { ExportButton, ReportButton } from '../data';
 import type { JournalFilter } from '../../../../shared/journal/filter';
 
@@ -17,7 +17,6 @@ function selectionOf(f: StatsFilter): JournalFilter {
     to: f.to,
   };
 }
-import { getDb } from '../../db/db';
 import { useUi } from '../../store/ui';
 import { FIGURE_KEYS, FIGURES, QUALITY_LABEL, RELIABILITY_LABEL } from '../../../../shared/stats';
 import type { MatrixResult, StatsFilter, Timings } from '../../workers/stats/protocol';
@@ -107,7 +106,7 @@ function Help() {
 }
 
 export function StatsPage() {
-  const liveCount = useLiveQuery(() => getDb().attempts.count(), [], null);
+  const liveCount = useLiveQuery(() => countAttempts(), [], null);
   // During a run the count changes with every attempt; recompute every few seconds at most.
   const count = useThrottled(liveCount, 3000);
   // The count alone misses attempts finishing (pending → ok) and new grades
