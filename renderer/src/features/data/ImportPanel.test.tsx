@@ -21,7 +21,7 @@ async function summaryOf(bytes: Uint8Array | string, mode: ImportMode = 'all-or-
   return { ...r, duplicateIds: r.duplicateIds.length };
 }
 
-function png(): Uint8Array {
+function png(): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(8000).map((_, i) => (i * 131 + 7) % 256);
   b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return b;
