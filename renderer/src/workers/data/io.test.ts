@@ -84,6 +84,16 @@ describe('Dexie export → import → export', () => {
     expect(names).toEqual(['Local 1', 'Local 2', 'OpenAI', 'OpenAI (imported)']);
   });
 
+  it('an imported provider whose name differs from one here only in case is renamed too', async () => {
+    const { db } = await seeded(10, 12);
+    const file = await text(db, 'jsonl');
+    const b = freshDb();
+    await b.providers.add({ ...sampleProvider(0), id: 'prov-b', name: '  openai ' });
+    const r = await importIntoDexie(b, file, { mode: 'all-or-nothing' });
+    expect(r.ok).toBe(true);
+    expect((await b.providers.toArray()).map((p) => p.name).sort()).toEqual(['  openai ', 'Local 1', 'Local 2', 'OpenAI (imported)']);
+  });
+
   it('a bad file leaves the journal unchanged (all-or-nothing); valid-only imports the rest and lists the errors', async () => {
     const { db } = await seeded(50, 6);
     const lines = (await text(freshDbWith(await seeded(40, 8)), 'jsonl')).trimEnd().split('\n');

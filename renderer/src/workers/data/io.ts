@@ -20,6 +20,7 @@
  * records merge by id.
  */
 import Dexie, { type Table } from 'dexie';
+import { findNameClash } from '../../db/repo/providers';
 import { ulid } from 'ulid';
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../../../../shared/domain/schemas';
 import { exportCsv, exportJsonBackup, exportJsonl, type JournalSource } from '../../../../shared/journal/export';
@@ -271,8 +272,9 @@ async function uniqueProviderNames(db: TenthDb, records: Provider[]): Promise<Pr
   for (const p of records) {
     let name = p.name;
     for (let n = 1; ; n++) {
-      const clash = await db.providers.where('name').equals(name).first();
-      if (!clash || clash.id === p.id) break;
+      // Trimmed and ignoring case, as the Providers page compares names.
+      const clash = await findNameClash(name, p.id, db);
+      if (!clash) break;
       name = `${p.name} (imported${n > 1 ? ` ${n}` : ''})`;
     }
     out.push(name === p.name ? p : { ...p, name });
