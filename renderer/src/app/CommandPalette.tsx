@@ -7,7 +7,7 @@
  * back at once, so the chosen command runs after that and may move focus on.
  */
 import { Command as Cmdk } from 'cmdk';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useUi } from '../store/ui';
 import { shortcutLabel, useCommands, type Command } from './commands';
 import { rankCommands } from './paletteRank';
@@ -34,6 +34,9 @@ export function CommandPalette() {
 function PaletteBody({ onRun }: { onRun(command: Command): void }) {
   const commands = useCommands();
   const [query, setQuery] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  // After the dialog is shown (a parent layout effect): focus in a closed dialog would go nowhere.
+  useEffect(() => input.current?.focus(), []);
   const ranked = useMemo(() => rankCommands(commands, query), [commands, query]);
   const searching = query.trim() !== '';
   const groups = searching ? [] : [...new Set(ranked.map((r) => r.command.group))];
@@ -51,7 +54,7 @@ function PaletteBody({ onRun }: { onRun(command: Command): void }) {
   return (
     // cmdk only keeps the selection and the keys here: the order is ours (shouldFilter off).
     <Cmdk label="Command palette" className="palette" shouldFilter={false} loop>
-      <Cmdk.Input value={query} onValueChange={setQuery} placeholder="Type a command…" aria-label="Command" className="palette-input" autoFocus />
+      <Cmdk.Input ref={input} value={query} onValueChange={setQuery} placeholder="Type a command…" aria-label="Command" className="palette-input" />
       <Cmdk.List className="palette-list" aria-label="Commands">
         <Cmdk.Empty className="palette-empty">No command matches.</Cmdk.Empty>
         {searching

@@ -88,3 +88,106 @@ test('the bridge refuses requests without the token or from another origin', asy
   expect(ok.status()).toBe(200);
   expect((await ok.json()).value).toMatchObject({ name: 'Tenth', host: 'browser', secretStore: 'file' });
 });
+
+test('the palette runs the best match across groups: "grade" grades, "dark" is the dark theme', async ({ page, app }) => {
+  await app.open();
+  const frame = new AppFrame(page);
+  // The review's misfire: "grade" ran "Try it with the mock provider" and made a sample prompt.
+  expect(await frame.runCommand('grade')).toBe('Grade attempts by hand');
+  await expect(page.getByRole('heading', { level: 1, name: 'Journal' })).toBeVisible();
+  await expect(page.getByRole('tablist', { name: 'Journal sections' }).getByRole('tab', { name: 'Grade' })).toHaveAttribute('aria-selected', 'true');
+  // …and "dark" set the theme to Light. It must find the dark theme whichever theme is on.
+  expect(await frame.runCommand('dark')).toBe('Theme: Dark');
+  await expect.poll(() => frame.theme()).toBe('dark');
+  expect(await frame.runCommand('dark')).toBe('Theme: Dark');
+  await expect.poll(() => frame.theme()).toBe('dark');
+  expect(await frame.runCommand('light')).toBe('Theme: Light');
+  await expect.poll(() => frame.theme()).toBe('light');
+  expect(await frame.runCommand('stats')).toBe('Go to Stats');
+  await expect(page.getByRole('heading', { level: 1, name: 'Stats' })).toBeVisible();
+  await frame.goTo('Prompts');
+  await expect(page.getByRole('region', { name: 'No prompts yet' })).toBeVisible();
+  expect(app.errors).toEqual([]);
+});
+
+test('Ctrl+Alt+N makes a prompt from any page, and Ctrl+K opens the palette from inside the editor', async ({ page, app }) => {
+  await app.open();
+  const frame = new AppFrame(page);
+  await frame.goTo('Journal');
+  await page.keyboard.press('Control+Alt+n');
+  await expect(page.getByRole('heading', { level: 1, name: 'Prompts' })).toBeVisible();
+  const library = page.getByRole('list', { name: 'Prompts' });
+  await expect(library.getByRole('button')).toHaveCount(1);
+  await frame.goTo('Stats');
+  await page.keyboard.press('Control+Alt+n');
+  await expect(library.getByRole('button')).toHaveCount(2);
+  // Monaco keeps Ctrl+K for its own chords; the palette still opens, and closing it gives the editor its focus back.
+  const editor = page.getByRole('textbox', { name: 'Message 1 text' });
+  await editor.focus();
+  await page.keyboard.type('Hello');
+  await page.keyboard.press('Control+k');
+  await expect(frame.palette()).toBeVisible();
+  await expect(frame.palette().getByRole('combobox', { name: 'Command' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(frame.palette()).toBeHidden();
+  await expect(editor).toBeFocused();
+  // The chord did not leave Monaco waiting for a second key: typing goes on into the message.
+  await page.keyboard.type(' there');
+  await expect(page.locator('.monaco-box', { has: editor })).toContainText('Hello there');
+  expect(app.errors).toEqual([]);
+});
+
+test('export, import, back-up and report commands open Settings at the control that does it', async ({ page, app }) => {
+  await app.open();
+  const frame = new AppFrame(page);
+  await frame.goTo('Journal');
+  expect(await frame.runCommand('export')).toBe('Export the journal');
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Export' }).getByRole('button', { name: 'Export journal' })).toBeFocused();
+  await frame.goTo('Stats');
+  expect(await frame.runCommand('import')).toBe('Import a journal file');
+  await expect(page.getByRole('region', { name: 'Import' }).getByLabel('Journal file to import')).toBeFocused();
+  expect(await frame.runCommand('backup')).toBe('Back up the journal now');
+  const backUp = page.getByRole('region', { name: 'Backups' }).getByRole('button', { name: 'Back up now' });
+  await expect(backUp).toBeFocused();
+  await expect(backUp).toBeInViewport();
+  expect(await frame.runCommand('report')).toBe('Write a report of the journal');
+  await expect(page.getByRole('region', { name: 'Report' }).getByRole('button', { name: 'HTML report' })).toBeFocused();
+  // Focus is on the control, so Enter starts it.
+  await frame.runCommand('back up');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('region', { name: 'Backups' }).getByRole('table', { name: 'Backups' })).toBeVisible();
+  expect(app.errors).toEqual([]);
+});
+
+test('"?" and the Keyboard shortcuts command list every registered shortcut, by group', async ({ page, app }) => {
+  await app.open();
+  const frame = new AppFrame(page);
+  await page.keyboard.press('?');
+  const dialog = frame.shortcutsDialog();
+  await expect(dialog).toBeVisible();
+  const general = dialog.getByRole('region', { name: 'General' });
+  await expect(general).toContainText(/Open command palette\s*Ctrl\+K/);
+  await expect(general).toContainText(/Keyboard shortcuts\s*\?/);
+  const navigate = dialog.getByRole('region', { name: 'Navigate' });
+  for (const [i, name] of ['Prompts', 'Runs', 'Journal', 'Stats', 'Providers', 'Settings'].entries()) await expect(navigate).toContainText(`Go to ${name}Ctrl+${i + 1}`);
+  await expect(dialog.getByRole('region', { name: 'Prompts' })).toContainText('New promptCtrl+Alt+N');
+  await expect(dialog.getByRole('region', { name: 'Appearance' })).toContainText('Switch themeCtrl+Shift+L');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  // Not while typing: "?" in a text field is a question mark.
+  await frame.goTo('Prompts');
+  await page.keyboard.press('Control+Alt+n');
+  const name = page.getByRole('textbox', { name: 'Prompt name' });
+  await name.fill('Why');
+  await name.press('?');
+  await expect(name).toHaveValue('Why?');
+  await expect(dialog).toBeHidden();
+  // The page's own shortcuts are listed while it is shown.
+  expect(await frame.runCommand('shortcuts')).toBe('Keyboard shortcuts');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('region', { name: 'Prompt', exact: true })).toContainText('Save prompt versionCtrl+S');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toBeHidden();
+  expect(app.errors).toEqual([]);
+});
