@@ -6,7 +6,7 @@ import { registerCommands } from '../../app/commands';
 import { PageHeader } from '../../components/PageHeader';
 import { getDb } from '../../db/db';
 import { queryAttempts } from '../../db/journal';
-import { coverage, familyOf, interruptedToRerun, isJudgeFamily, isSettled, plannedCells, repeatOffset, type Coverage, type SentCell } from '../../runs/coverage';
+import { cellKey, coverage, familyOf, interruptedToRerun, isJudgeFamily, isSettled, plannedCells, repeatOffset, type Coverage, type SentCell } from '../../runs/coverage';
 import { launchRun, runControls, useLiveRuns, type LiveAttempt, type LivePhase } from '../../runs/manager';
 import { cellOf, planInputs, resumeRun } from '../../runs/resume';
 import { useUi } from '../../store/ui';
@@ -132,8 +132,10 @@ export function RunView({ runId }: { runId: string }) {
     const versions = (await db.promptVersions.bulkGet(run.promptVersionIds)).filter((v) => v !== undefined);
     const allCases = (await db.cases.bulkGet(run.caseIds)).filter((c) => c !== undefined);
     const plan = expandRun(run, versions, allCases, providers);
-    const want = new Set(interrupted.map((a) => `${a.promptVersion}|${a.caseId}|${a.providerId}|${a.model}|${a.repeatIndex}`));
-    const attemptsToRun = plan.attempts.filter((p) => want.has(`${p.promptVersion}|${p.caseId}|${p.provider.id}|${p.model}|${p.repeatIndex}`));
+    // Numbered as the family's plan is (a settle run's repeats start after the journal's).
+    const offset = repeatOffset([...attempts, ...(others?.sent ?? [])]);
+    const want = new Set(interrupted.map(cellKey));
+    const attemptsToRun = plan.attempts.map((p) => ({ ...p, repeatIndex: p.repeatIndex + offset })).filter((p) => want.has(cellKey({ ...p, providerId: p.provider.id })));
     if (attemptsToRun.length === 0) {
       toast('Those attempts can no longer be planned (a provider or version is gone).', 'error');
       return;
@@ -166,7 +168,7 @@ export function RunView({ runId }: { runId: string }) {
         { id: 'run.rerun', label: 'Re-run interrupted attempts', group: 'Run', run: rerunInterrupted, enabled: () => canRerun },
         { id: 'run.resume-unsent', label: 'Resume: send the planned attempts not sent', group: 'Run', run: resume, enabled: () => canResume },
       ]),
-    [runId, status, interrupted.length, canRerun, canResume],
+    [runId, status, interrupted.length, canRerun, canResume, others],
   );
 
   if (!run || !progress) return <PageHeader title="Run" subtitle="Loading…" />;
