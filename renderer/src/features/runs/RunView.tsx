@@ -145,7 +145,11 @@ export function RunView({ runId }: { runId: string }) {
     useRunsUi.getState().open(newId);
   };
 
+  // One resume at a time: a second click before the first run is journaled would plan the same attempts again.
+  const [resuming, setResuming] = useState(false);
   const resume = async () => {
+    if (resuming) return;
+    setResuming(true);
     try {
       const r = await resumeRun(runId);
       if (!r.ok) toast(r.message, 'error');
@@ -155,6 +159,8 @@ export function RunView({ runId }: { runId: string }) {
       }
     } catch (e) {
       toast(`The run did not resume: ${(e as Error).message}`, 'error');
+    } finally {
+      setResuming(false);
     }
   };
 
@@ -168,7 +174,7 @@ export function RunView({ runId }: { runId: string }) {
         { id: 'run.rerun', label: 'Re-run interrupted attempts', group: 'Run', run: rerunInterrupted, enabled: () => canRerun },
         { id: 'run.resume-unsent', label: 'Resume: send the planned attempts not sent', group: 'Run', run: resume, enabled: () => canResume },
       ]),
-    [runId, status, interrupted.length, canRerun, canResume, others],
+    [runId, status, interrupted.length, canRerun, canResume, others, resuming],
   );
 
   if (!run || !progress) return <PageHeader title="Run" subtitle="Loading…" />;
@@ -221,7 +227,7 @@ export function RunView({ runId }: { runId: string }) {
               </button>
             )}
             {canResume && (
-              <button type="button" onClick={() => void resume()} title="Send the planned attempts this run never sent — same versions, cases, models and repeat numbers — as a run that continues it.">
+              <button type="button" disabled={resuming} onClick={() => void resume()} title="Send the planned attempts this run never sent — same versions, cases, models and repeat numbers — as a run that continues it.">
                 Resume: {notSent} not sent
               </button>
             )}
