@@ -2,7 +2,19 @@ import type { Attempt } from '../../../../shared/domain/schemas';
 import { verdictOf, type Verdict } from '../../../../shared/stats/verdict';
 
 export const fmtMs = (ms: number | null | undefined) => (ms == null ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
-export const fmtUsd = (usd: number | null | undefined) => (usd == null ? '—' : `$${usd < 0.01 ? usd.toFixed(6) : usd.toFixed(4)}`);
+/**
+ * Dollars at the precision the size needs: a call costs millionths of a
+ * dollar, a run dollars. Zero is "$0"; a cost too small to show is said to be
+ * so rather than printed as zero.
+ */
+export function fmtUsd(usd: number | null | undefined): string {
+  if (usd == null) return '—';
+  if (usd === 0) return '$0';
+  if (usd > 0 && usd < 0.000_001) return '<$0.000001';
+  if (usd < 0.01) return `$${usd.toFixed(6)}`;
+  if (usd < 1) return `$${usd.toFixed(4)}`;
+  return `$${usd.toFixed(2)}`;
+}
 export const fmtNum = (n: number | null | undefined, digits = 0) => (n == null ? '—' : n.toLocaleString(undefined, { maximumFractionDigits: digits }));
 export const fmtTime = (t: number | null | undefined) => (t == null ? '—' : new Date(t).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' }));
 export const shortId = (id: string) => id.slice(-6);

@@ -12,7 +12,8 @@ import { cellOf, planInputs, resumeRun } from '../../runs/resume';
 import { useUi } from '../../store/ui';
 import { expandRun, type RunProgress } from '../../../../shared/engine';
 import type { Attempt, Case, Provider, Run } from '../../../../shared/domain/schemas';
-import { concurrencyText, fmtCost, progressFacts } from './facts';
+import { fmtUsd } from '../journal/format';
+import { concurrencyText, progressFacts } from './facts';
 import { statusTone, useRunsUi } from './RunsPage';
 
 const fromRecord = (a: Attempt): LiveAttempt => ({
@@ -352,7 +353,7 @@ const AttemptCard = memo(function AttemptCard({ attempt: a, caseLabel, runId, ac
           <dt>tokens</dt>
           <dd>{r.usage ? `${r.usage.inputTokens ?? '?'}→${r.usage.outputTokens ?? '?'}` : '—'}</dd>
           <dt>cost</dt>
-          <dd>{fmtCost(r.costUsd)}</dd>
+          <dd>{fmtUsd(r.costUsd)}</dd>
         </dl>
       )}
       {cancellable && (

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunProgress } from '../../../../shared/engine';
 import type { Provider } from '../../../../shared/domain/schemas';
-import { concurrencyText, fmtCost, progressFacts } from './facts';
+import { fmtUsd } from '../journal/format';
+import { concurrencyText, progressFacts } from './facts';
 
 const progress = (over: Partial<RunProgress>): RunProgress => ({ done: 0, total: 0, ok: 0, failed: 0, cancelled: 0, inFlight: 0, failuresByClass: {}, costUsd: 0, elapsedMs: 5000, etaMs: null, ...over });
 
@@ -41,16 +42,17 @@ describe('progressFacts', () => {
   });
 });
 
-describe('fmtCost', () => {
+describe('fmtUsd', () => {
   it('never shows a cost that is not zero as zero', () => {
-    expect(fmtCost(null)).toBe('—');
-    expect(fmtCost(0)).toBe('$0');
-    expect(fmtCost(0.000_000_4)).toBe('<$0.000001');
-    expect(fmtCost(0.000_000_999)).toBe('<$0.000001');
-    expect(fmtCost(0.000_014)).toBe('$0.000014');
+    expect(fmtUsd(null)).toBe('—');
+    expect(fmtUsd(0)).toBe('$0');
+    expect(fmtUsd(0.000_000_4)).toBe('<$0.000001');
+    expect(fmtUsd(0.000_000_999)).toBe('<$0.000001');
+    expect(fmtUsd(0.000_014)).toBe('$0.000014');
     // As the Journal shows it.
-    expect(fmtCost(0.0123)).toBe('$0.0123');
-    expect(fmtCost(12.5)).toBe('$12.5000');
+    expect(fmtUsd(0.0123)).toBe('$0.0123');
+    expect(fmtUsd(0.5)).toBe('$0.5000');
+    expect(fmtUsd(12.5)).toBe('$12.50');
   });
 });
 

@@ -6,18 +6,6 @@ import type { RunProgress } from '../../../../shared/engine';
 import type { Provider, Run } from '../../../../shared/domain/schemas';
 import { fmtUsd } from '../journal/format';
 
-/**
- * A cost as the Journal shows it (journal/format.ts), so an attempt's cost reads
- * the same in its run and in the Journal; a cost too small for its six decimals
- * says so rather than reading as nothing.
- */
-export function fmtCost(usd: number | null | undefined): string {
-  if (usd == null) return '—';
-  if (usd === 0) return '$0';
-  if (usd > 0 && usd < 0.000_001) return '<$0.000001';
-  return fmtUsd(usd);
-}
-
 export function fmtDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
@@ -67,7 +55,7 @@ export function progressFacts({ status, progress: p, interrupted, retries, plan 
   facts.push(`elapsed ${fmtDuration(p.elapsedMs)}`);
   // A paused run has no pace to project: its ETA would count down the pause.
   if (status === 'running' && p.etaMs != null) facts.push(`ETA ${fmtDuration(p.etaMs)}`);
-  facts.push(`cost ${fmtCost(p.costUsd)}`);
+  facts.push(`cost ${fmtUsd(p.costUsd)}`);
   return { done: p.done, total, headline, facts };
 }
 
