@@ -24,8 +24,14 @@ export class Journal {
     await this.filters().getByLabel(label, { exact: true }).selectOption({ label: option });
   }
 
+  /** The attempts table: a grid, one Tab stop, whose keys move a cursor row. */
   table() {
-    return this.page.getByRole('table', { name: 'Journal' });
+    return this.page.getByRole('grid', { name: 'Journal' });
+  }
+
+  /** The row the keyboard cursor is on (aria-selected). */
+  cursorRow() {
+    return this.table().locator('[role="row"][aria-selected="true"]');
   }
 
   /** Data rows (the header row excluded). */

@@ -244,3 +244,99 @@ test('a judge run journals every judge call as an attempt linked to the one it g
   await j.expectCount(12);
   expect(app.errors).toEqual([]);
 });
+
+test('the attempts table is one Tab stop; ↑/↓ and J/K move the selection through the virtual rows, Space marks it, Enter opens it', async ({ page, app }) => {
+  await app.open();
+  const ws = await seed(page);
+  // Enough attempts that most rows are outside the virtual window: 12 + 2 cases × 2 models × 30.
+  await ws.frame.goTo('Prompts');
+  await ws.launch({ models: [ALPHA, BETA], repeats: 30 });
+  await expect(ws.progressBar()).toHaveAttribute('aria-valuenow', '120', { timeout: 40_000 });
+  const j = new Journal(page);
+  await j.open();
+  await j.expectCount(132);
+  const grid = j.table();
+  const sortButtons = grid.getByRole('button', { name: /^Sort by / });
+  await expect(sortButtons).toHaveCount(8);
+  const rendered = await j.rows().count();
+  expect(rendered).toBeLessThan(60);
+
+  /** The cursor is on data row `i` (0-based): that row is rendered, scrolled into view, and the table's active descendant. */
+  const at = async (i: number) => {
+    const row = j.cursorRow();
+    await expect(row).toHaveAttribute('aria-rowindex', String(i + 2));
+    await expect(grid).toHaveAttribute('aria-activedescendant', (await row.getAttribute('id'))!);
+    // Wholly inside the scrolling body, top to bottom (the table is wider than the screen, so not left to right).
+    const inside = await row.evaluate((el) => {
+      const body = el.closest('.jt-scroll')!.getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      return r.top >= body.top - 0.5 && r.bottom <= body.bottom + 0.5;
+    });
+    expect(inside, `row ${i} inside the visible rows`).toBe(true);
+  };
+
+  // In by Tab (backwards from the first header button): the cursor starts on the first row.
+  await sortButtons.first().focus();
+  await page.keyboard.press('Shift+Tab');
+  await expect(grid).toBeFocused();
+  await at(0);
+  await page.keyboard.press('ArrowDown');
+  await at(1);
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await at(3);
+  await page.keyboard.press('k');
+  await at(2);
+  await page.keyboard.press('ArrowUp');
+  await at(1);
+  // Far outside the rows first rendered: the table scrolls the cursor row into view.
+  await page.keyboard.press('End');
+  await at(131);
+  await page.keyboard.press('ArrowDown');
+  await at(131);
+  await page.keyboard.press('K');
+  await at(130);
+  await page.keyboard.press('Home');
+  await at(0);
+  await page.keyboard.press('PageDown');
+  const page1 = Number(await j.cursorRow().getAttribute('aria-rowindex')) - 2;
+  expect(page1).toBeGreaterThan(5);
+  await at(page1);
+  await page.keyboard.press('Home');
+  await page.keyboard.press('J');
+  await page.keyboard.press('J');
+  await at(2);
+
+  // Enter opens the cursor row; focus stays in the table for the next move.
+  const row = j.rows().nth(2);
+  const model = (await row.getByRole('gridcell').nth(4).textContent())!;
+  await page.keyboard.press('Enter');
+  await expect(j.detail()).toBeVisible();
+  await expect(j.detail()).toContainText(model);
+  await expect(row).toHaveAttribute('aria-current', 'true');
+  await expect(grid).toBeFocused();
+  await page.keyboard.press(' ');
+  await expect(row.getByRole('checkbox')).toBeChecked();
+  await expect(page.getByRole('button', { name: 'Compare selected (1/2)' })).toBeVisible();
+  await page.keyboard.press('k');
+  await page.keyboard.press('Enter');
+  await expect(j.rows().nth(1)).toHaveAttribute('aria-current', 'true');
+  // A click puts the cursor (and focus) on the clicked row, so the keys go on from there.
+  await j.rows().nth(5).click();
+  await expect(grid).toBeFocused();
+  await at(5);
+  await page.keyboard.press('j');
+  await at(6);
+  await j.rows().nth(4).getByRole('checkbox').click();
+  await expect(grid).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Compare selected (2/2)' })).toBeEnabled();
+
+  // One Tab stop: no row, checkbox or scroller between the table and its header buttons, or after them.
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    await expect(sortButtons.nth(i)).toBeFocused();
+  }
+  await page.keyboard.press('Tab');
+  expect(await grid.evaluate((el) => el.contains(document.activeElement))).toBe(false);
+  expect(app.errors).toEqual([]);
+});

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { Attempt, Case } from '../../../../shared/domain/schemas';
 import { getDb } from '../../db/db';
 import type { SortKey } from '../../workers/journal/query';
@@ -33,6 +33,37 @@ const COLS: Col[] = [
 ];
 const GRID = COLS.map((c) => c.width).join(' ');
 
+/**
+ * Where a key moves the table's cursor row: ↑/↓ and K/J by one, Page Up/Down
+ * by a screenful, Home/End to the ends; null for any other key. From no cursor
+ * yet, a move starts at the top.
+ */
+export function moveCursor(key: string, cursor: number | null, count: number, pageRows: number): number | null {
+  if (count <= 0) return null;
+  const at = cursor ?? -1;
+  const clamp = (i: number) => Math.max(0, Math.min(count - 1, i));
+  switch (key) {
+    case 'ArrowDown':
+    case 'j':
+    case 'J':
+      return clamp(at + 1);
+    case 'ArrowUp':
+    case 'k':
+    case 'K':
+      return clamp(cursor === null ? 0 : at - 1);
+    case 'PageDown':
+      return clamp(at + Math.max(1, pageRows));
+    case 'PageUp':
+      return clamp(cursor === null ? 0 : at - Math.max(1, pageRows));
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return null;
+  }
+}
+
 /** Names for ids, so rows show prompts and cases as the user named them. */
 function useNames() {
   const prompts = useLiveQuery(async () => new Map((await getDb().prompts.toArray()).map((p) => [p.id, p.name])), [], new Map<string, string>());
@@ -40,14 +71,29 @@ function useNames() {
   return { prompts, cases };
 }
 
-const Row = memo(function Row(props: { a: Attempt | undefined; index: number; top: number; promptName?: string; caseName?: string; selected: boolean; open: boolean }) {
+const Row = memo(function Row(props: {
+  a: Attempt | undefined;
+  index: number;
+  top: number;
+  id: string;
+  promptName?: string;
+  caseName?: string;
+  selected: boolean;
+  open: boolean;
+  /** The keyboard cursor, drawn while the table has focus. */
+  cursor: boolean;
+  showCursor: boolean;
+  onPick(index: number): void;
+  focusTable(): void;
+}) {
   const { a } = props;
   const openAttempt = useJournalUi((s) => s.open);
   const toggle = useJournalUi((s) => s.toggleSelected);
+  const cursorStyle = props.cursor && props.showCursor ? { outline: '2px solid var(--focus)', outlineOffset: '-2px' } : undefined;
   if (!a) {
     return (
-      <div role="row" aria-rowindex={props.index + 2} className="jt-row jt-loading" style={{ transform: `translateY(${props.top}px)`, gridTemplateColumns: GRID }}>
-        <div role="cell" className="muted">
+      <div id={props.id} role="row" aria-rowindex={props.index + 2} aria-selected={props.cursor} className="jt-row jt-loading" style={{ transform: `translateY(${props.top}px)`, gridTemplateColumns: GRID, ...cursorStyle }}>
+        <div role="gridcell" className="muted">
           …
         </div>
       </div>
@@ -55,40 +101,56 @@ const Row = memo(function Row(props: { a: Attempt | undefined; index: number; to
   }
   const v = attemptVerdict(a);
   const status = statusText(a);
+  // No Tab stop in a row: the table is one (JournalTable), the cursor moves with the keys.
   return (
     <div
+      id={props.id}
       role="row"
       aria-rowindex={props.index + 2}
-      aria-selected={props.open}
+      aria-selected={props.cursor}
+      aria-current={props.open ? 'true' : undefined}
       aria-label={`Attempt ${fmtTime(a.queuedAt)} ${a.model} ${status}`}
-      tabIndex={0}
       className={`jt-row${props.open ? ' open' : ''}`}
-      style={{ transform: `translateY(${props.top}px)`, gridTemplateColumns: GRID }}
-      onClick={() => openAttempt(a.id)}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') openAttempt(a.id);
+      style={{ transform: `translateY(${props.top}px)`, gridTemplateColumns: GRID, ...cursorStyle }}
+      onClick={() => {
+        props.onPick(props.index);
+        openAttempt(a.id);
       }}
     >
-      <div role="cell" onClick={(e) => e.stopPropagation()}>
-        <input type="checkbox" aria-label={`Select for comparison: ${fmtTime(a.queuedAt)} ${a.model}`} checked={props.selected} onChange={() => toggle(a.id)} />
+      <div role="gridcell" onClick={(e) => e.stopPropagation()}>
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          aria-label={`Select for comparison: ${fmtTime(a.queuedAt)} ${a.model}`}
+          checked={props.selected}
+          onChange={() => {
+            props.onPick(props.index);
+            toggle(a.id);
+          }}
+          // Keep focus on the table (Space toggles the cursor row's box), not on the box.
+          onMouseDown={(e) => {
+            e.preventDefault();
+            props.focusTable();
+          }}
+        />
       </div>
-      <div role="cell" className="mono">{fmtTime(a.queuedAt)}</div>
-      <div role="cell" className="jt-ellipsis" title={`${props.promptName ?? a.promptId} · version ${a.promptVersion.slice(0, 8)}`}>
+      <div role="gridcell" className="mono">{fmtTime(a.queuedAt)}</div>
+      <div role="gridcell" className="jt-ellipsis" title={`${props.promptName ?? a.promptId} · version ${a.promptVersion.slice(0, 8)}`}>
         {a.judgeOf && <span className="chip">judge</span>} {props.promptName ?? a.promptId} <span className="muted mono">{a.promptVersion.slice(0, 6)}</span>
       </div>
-      <div role="cell" className="jt-ellipsis">{props.caseName ?? a.caseId}</div>
-      <div role="cell" className="jt-ellipsis">{a.model}</div>
-      <div role="cell" className="jt-ellipsis muted">{a.servedModel ?? '—'}</div>
-      <div role="cell">
+      <div role="gridcell" className="jt-ellipsis">{props.caseName ?? a.caseId}</div>
+      <div role="gridcell" className="jt-ellipsis">{a.model}</div>
+      <div role="gridcell" className="jt-ellipsis muted">{a.servedModel ?? '—'}</div>
+      <div role="gridcell">
         <span className={`chip ${statusTone(a)}`}>{status}</span>
         {a.retryOf && <span className="muted"> ↻</span>}
       </div>
-      <div role="cell" className="num">{fmtMs(a.ttftMs)}</div>
-      <div role="cell" className="num">{fmtMs(a.latencyMs)}</div>
-      <div role="cell" className="num">{fmtNum(a.tokensPerSec, 1)}</div>
-      <div role="cell" className="num">{fmtNum(a.usage?.outputTokens)}</div>
-      <div role="cell" className="num">{fmtUsd(a.costUsd)}</div>
-      <div role="cell">
+      <div role="gridcell" className="num">{fmtMs(a.ttftMs)}</div>
+      <div role="gridcell" className="num">{fmtMs(a.latencyMs)}</div>
+      <div role="gridcell" className="num">{fmtNum(a.tokensPerSec, 1)}</div>
+      <div role="gridcell" className="num">{fmtNum(a.usage?.outputTokens)}</div>
+      <div role="gridcell" className="num">{fmtUsd(a.costUsd)}</div>
+      <div role="gridcell">
         <span className={`chip ${verdictTone(v)}`}>{verdictLabel(v)}</span>
       </div>
     </div>
@@ -108,6 +170,10 @@ export function JournalTable() {
   const firstShown = useRef(false);
   const [index, setIndex] = useState<IndexProgress | null>(null);
   useEffect(() => onIndexProgress(setIndex), []);
+  const table = useRef<HTMLDivElement>(null);
+  const rowIdBase = useId();
+  const [cursor, setCursor] = useState<number | null>(null);
+  const [focused, setFocused] = useState(false);
 
   const count = rows.count ?? 0;
   const virtual = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
@@ -135,7 +201,44 @@ export function JournalTable() {
 
   useEffect(() => {
     scroller.current?.scrollTo({ top: 0 });
+    setCursor(null);
   }, [filter, sort]);
+
+  const rowId = (i: number) => `${rowIdBase}-row-${i}`;
+  const pick = useCallback((i: number) => setCursor(i), []);
+  const focusTable = useCallback(() => table.current?.focus({ preventScroll: true }), []);
+
+  // The table is one Tab stop; the keys move a cursor row (aria-activedescendant), which stays
+  // meaningful while rows scroll in and out of the virtual window.
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget || e.ctrlKey || e.metaKey || e.altKey) return;
+    const at = cursor !== null && cursor < count ? cursor : null;
+    const a = at === null ? undefined : rows.row(at);
+    if (e.key === 'Enter' || e.key === ' ') {
+      if (!a) return;
+      if (e.key === 'Enter') useJournalUi.getState().open(a.id);
+      else useJournalUi.getState().toggleSelected(a.id);
+    } else {
+      const pageRows = Math.floor((scroller.current?.clientHeight ?? ROW_H) / ROW_H) - 1;
+      const next = moveCursor(e.key, at, count, pageRows);
+      if (next === null) return;
+      setCursor(next);
+      virtual.scrollToIndex(next, { align: 'auto' });
+    }
+    // Handled here: J/K must not reach the page's shortcuts as well.
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  const onFocus = () => {
+    setFocused(true);
+    if (cursor !== null || count === 0) return;
+    // Start from the open attempt if it is in view, else from the first row in view.
+    const top = Math.min(count - 1, Math.floor((scroller.current?.scrollTop ?? 0) / ROW_H));
+    const open = items.find((it) => rows.row(it.index)?.id === openId);
+    setCursor(open ? open.index : top);
+  };
+  const cursorShown = cursor !== null && items.some((it) => it.index === cursor);
 
   const onSort = (key: SortKey) => setSort({ key, dir: sort.key === key && sort.dir === 'desc' ? 'asc' : 'desc' });
 
@@ -149,7 +252,23 @@ export function JournalTable() {
         )}
         {index?.error && <span className="warning"> · {index.error}</span>}
       </div>
-      <div role="table" aria-label="Journal" aria-rowcount={count + 1} className="journal-table">
+      <div
+        ref={table}
+        role="grid"
+        aria-label="Journal"
+        aria-rowcount={count + 1}
+        aria-activedescendant={focused && cursorShown ? rowId(cursor) : undefined}
+        aria-keyshortcuts="ArrowUp ArrowDown J K Home End PageUp PageDown Enter Space"
+        tabIndex={0}
+        className="journal-table"
+        onKeyDown={onKeyDown}
+        onFocus={(e) => {
+          if (e.target === e.currentTarget) onFocus();
+        }}
+        onBlur={(e) => {
+          if (e.target === e.currentTarget) setFocused(false);
+        }}
+      >
         <div role="rowgroup">
           <div role="row" aria-rowindex={1} className="jt-head" style={{ gridTemplateColumns: GRID }}>
             {COLS.map((c) => (
@@ -172,7 +291,9 @@ export function JournalTable() {
             ))}
           </div>
         </div>
-        <div ref={scroller} className="jt-scroll" role="rowgroup">
+        {/* Not a Tab stop of its own (Chromium makes a scroller without focusable rows one): the table is.
+            A click in it focuses it, so hand focus to the table. */}
+        <div ref={scroller} className="jt-scroll" role="rowgroup" tabIndex={-1} onFocus={(e) => e.target === e.currentTarget && focusTable()}>
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {items.map((it) => {
               const a = rows.row(it.index);
@@ -181,11 +302,16 @@ export function JournalTable() {
                   key={it.index}
                   a={a}
                   index={it.index}
+                  id={rowId(it.index)}
                   top={it.start}
                   promptName={a ? names.prompts.get(a.promptId) : undefined}
                   caseName={a ? names.cases.get(a.caseId) : undefined}
                   selected={a ? selected.includes(a.id) : false}
                   open={a ? a.id === openId : false}
+                  cursor={it.index === cursor}
+                  showCursor={focused}
+                  onPick={pick}
+                  focusTable={focusTable}
                 />
               );
             })}
