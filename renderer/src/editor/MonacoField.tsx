@@ -37,13 +37,45 @@ export const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
   quickSuggestions: { other: true, comments: false, strings: true },
 };
 
+/** How many of its own values a field remembers while the page is behind. */
+const MAX_IN_FLIGHT = 256;
+
 export default function MonacoField(props: CodeFieldProps) {
   const box = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   // Commands are bound once at mount; they call the latest handlers through this ref.
   const passKeys = useRef(props.passKeys);
   passKeys.current = props.passKeys;
+  // The texts this field has reported through onChange that the page has not
+  // yet handed back as `value`. React renders after typing, not during it, so
+  // under load a render can hand back a text a keystroke or two old; taking
+  // that as a change would put the old text back and move the cursor to the
+  // end (what @monaco-editor/react does with a controlled `value`), and the
+  // next keys land after the closing braces: "{{to}}ne}}".
+  const inFlight = useRef<string[]>([]);
+  const syncing = useRef(false);
   useThemeSync();
+
+  // The editor owns its text; `value` replaces it only when it is new to the
+  // editor, i.e. changed elsewhere (a message moved up or down).
+  useEffect(() => {
+    const editor = editorRef.current;
+    const model = editor?.getModel();
+    if (!editor || !model) return;
+    if (props.value === model.getValue()) {
+      inFlight.current = [];
+      return;
+    }
+    if (inFlight.current.includes(props.value)) return;
+    inFlight.current = [];
+    syncing.current = true;
+    try {
+      editor.executeEdits('value', [{ range: model.getFullModelRange(), text: props.value, forceMoveMarkers: true }]);
+      editor.pushUndoStop();
+    } finally {
+      syncing.current = false;
+    }
+  }, [props.value]);
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
@@ -87,10 +119,16 @@ export default function MonacoField(props: CodeFieldProps) {
   return (
     <div ref={box} className="monaco-box" style={{ height: props.minHeight ?? 64 }}>
       <Editor
-        value={props.value}
+        defaultValue={props.value}
         language={props.language ?? PROMPT_LANGUAGE}
         theme={themeName()}
-        onChange={(v) => props.onChange?.(v ?? '')}
+        onChange={(v) => {
+          if (syncing.current) return;
+          const text = v ?? '';
+          inFlight.current.push(text);
+          if (inFlight.current.length > MAX_IN_FLIGHT) inFlight.current.shift();
+          props.onChange?.(text);
+        }}
         onMount={onMount}
         loading={<span className="muted">Loading editor…</span>}
         options={{ ...baseOptions, ariaLabel: props.label, readOnly: props.readOnly ?? false }}

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
+import { loadMonacoInJsdom } from './jsdomMonaco';
 
 let monaco: typeof Monaco;
 let PROMPT_LANGUAGE: string;
@@ -11,17 +12,7 @@ let baseOptions: Monaco.editor.IStandaloneEditorConstructionOptions;
 let editor: Monaco.editor.IStandaloneCodeEditor | null = null;
 
 beforeAll(async () => {
-  // jsdom lacks what Monaco's view reaches for at start-up; none of it bears on
-  // the text model and cursor this test drives. A null 2D context is what a
-  // browser without canvas gives, and Monaco falls back from it.
-  globalThis.CSS ??= { escape: (s: string) => s.replace(/[^A-Za-z0-9_-]/g, (c) => `\\${c}`) } as typeof CSS;
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  };
-  HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
-  ({ monaco, PROMPT_LANGUAGE } = await import('./monaco'));
+  ({ monaco, PROMPT_LANGUAGE } = await loadMonacoInJsdom());
   ({ baseOptions } = await import('./MonacoField'));
 });
 
