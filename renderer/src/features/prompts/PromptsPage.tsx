@@ -47,9 +47,17 @@ export function PromptsPage() {
 
   useEffect(() => registerCommands('prompts', () => [{ id: 'prompts.new', label: 'New prompt', group: 'Prompts', shortcut: 'Mod+Alt+N', run: newPrompt }]));
   // Open the most recent prompt when none is chosen (or the chosen one is gone).
+  // A prompt chosen as it is made (New prompt, Duplicate, the mock tour) can be
+  // ahead of this list, so look it up before choosing another in its place.
   useEffect(() => {
-    if (!prompts) return;
-    if (!selectedId || !prompts.some((p) => p.id === selectedId)) select(prompts.find((p) => !p.archived)?.id ?? null);
+    if (!prompts || (selectedId && prompts.some((p) => p.id === selectedId))) return;
+    let live = true;
+    void (selectedId ? getDb().prompts.get(selectedId) : Promise.resolve(undefined)).then((chosen) => {
+      if (live && !chosen) select(prompts.find((p) => !p.archived)?.id ?? null);
+    });
+    return () => {
+      live = false;
+    };
   }, [prompts, selectedId, select]);
 
   if (prompts === null) return null;
