@@ -26,15 +26,33 @@ export class Workspace {
     await expect(this.page.getByRole('listitem', { name: `Provider ${p.name}` })).toBeVisible();
   }
 
-  /** Types into a Monaco field found by its aria label. */
+  /**
+   * Replaces the text of a Monaco field found by its aria label, in one insert
+   * (as a paste would), and waits until the field shows exactly that text, so a
+   * character the editor adds on its own (an auto-closed brace) fails the test.
+   */
   async typeInEditor(label: string, text: string) {
-    const editor = this.page.getByRole('textbox', { name: label });
-    await editor.focus();
+    await this.page.getByRole('textbox', { name: label }).focus();
     await this.page.keyboard.press('Control+a');
     await this.page.keyboard.insertText(text);
-    // Monaco renders what it holds; wait until the last word shows.
-    const lastWord = text.trim().split(/\s+/).at(-1)!;
-    await expect(this.page.locator('.monaco-box', { has: editor })).toContainText(lastWord);
+    await expect.poll(() => this.editorText(label)).toBe(text.replace(/\n/g, ''));
+  }
+
+  /**
+   * The text a Monaco field draws. Monaco draws one element per screen line,
+   * placed by its `top` rather than in DOM order, and splits a wrapped line into
+   * several, so the lines are read in screen order and joined without breaks:
+   * compare with the text without its line breaks. Only what is scrolled into
+   * view is drawn; keep e2e texts within the field's height.
+   */
+  async editorText(label: string): Promise<string> {
+    const box = this.page.locator('.monaco-box', { has: this.page.getByRole('textbox', { name: label }) });
+    return box.locator('.view-lines').evaluate((lines) =>
+      [...lines.querySelectorAll<HTMLElement>('.view-line')]
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((line) => (line.textContent ?? '').replace(/\u00a0/g, ' '))
+        .join(''),
+    );
   }
 
   async newPrompt(name: string) {

@@ -5,7 +5,7 @@
  */
 import { startMock, type MockServer } from '../../mock/server';
 import { test, expect } from '../fixtures/app';
-import { readStoreText } from '../fixtures/idb';
+import { readStore, readStoreText } from '../fixtures/idb';
 import { Workspace } from '../pages/Workspace';
 
 let mock: MockServer;
@@ -133,8 +133,110 @@ test('a new user goes from nothing to a finished run with the mock provider', as
     await page.keyboard.press('Control+Enter');
     await expect(page.getByLabel('Run status: done')).toBeVisible({ timeout: 30_000 });
     await expect(ws.column('mock-small+ttft=150+tps=80').getByRole('article', { name: /: ok$/ })).toHaveCount(6);
+
+    // Taking the tour again opens the same sample rather than adding a twin.
+    const palette = await ws.frame.openPalette();
+    await palette.getByRole('combobox', { name: 'Command' }).fill('try it with the mock');
+    await palette.getByRole('option', { name: /Try it with the mock provider/ }).click();
+    await expect(page.getByRole('form', { name: 'Launch a run' })).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Prompts' }).getByRole('button', { name: /^Capital cities/ })).toHaveCount(1);
     expect(app.errors).toEqual([]);
   } finally {
     await local?.close();
   }
+});
+
+test('typed {{variables}} leave exactly the text typed, key by key or in one insert', async ({ page, app }) => {
+  const ws = new Workspace(page);
+  await app.open();
+  await ws.newPrompt('Haiku writer');
+  // Key by key, as a person types: the closing braces step over the ones the editor put in.
+  await page.getByRole('textbox', { name: 'System prompt' }).focus();
+  await page.keyboard.type('You write haiku in a {{tone}} tone.');
+  await expect.poll(() => ws.editorText('System prompt')).toBe('You write haiku in a {{tone}} tone.');
+  await page.keyboard.type(' Sign as {{name}}');
+  await expect.poll(() => ws.editorText('System prompt')).toBe('You write haiku in a {{tone}} tone. Sign as {{name}}');
+  // In one insert (typeInEditor checks the whole field).
+  await ws.typeInEditor('Message 1 text', 'Write about {{topic}}. Mention {{detail}}.');
+  // What is stored is what is shown.
+  await page.reload();
+  await expect.poll(() => ws.editorText('System prompt')).toBe('You write haiku in a {{tone}} tone. Sign as {{name}}');
+  await expect.poll(() => ws.editorText('Message 1 text')).toBe('Write about {{topic}}. Mention {{detail}}.');
+  expect(app.errors).toEqual([]);
+});
+
+test('text typed just before a reload is kept', async ({ page, app }) => {
+  const ws = new Workspace(page);
+  await app.open();
+  await ws.newPrompt('Kept');
+  await page.getByRole('textbox', { name: 'Message 1 text' }).focus();
+  await page.keyboard.insertText('Typed, then reloaded at once');
+  // Well inside the 400 ms autosave delay: only the write made as the page hides can keep it.
+  await page.reload();
+  await expect.poll(() => ws.editorText('Message 1 text')).toBe('Typed, then reloaded at once');
+  expect(app.errors).toEqual([]);
+});
+
+test('a run with an unsaved draft says so, and saves it as a new version to run it', async ({ page, app }) => {
+  const ws = new Workspace(page);
+  await app.open();
+  await setUp(ws);
+  await ws.tab('Prompt').click();
+  await ws.saveVersion();
+  await expect(page.getByText(/^Saved version /)).toBeVisible();
+  const unsaved = page.getByRole('status').filter({ hasText: 'Unsaved changes' });
+  await expect(unsaved).toBeHidden();
+
+  await ws.typeInEditor('Message 1 text', 'Name the capital of {{country}} in one word.');
+  await expect(unsaved).toBeVisible();
+  await ws.tab('Run').click();
+  const form = page.getByRole('form', { name: 'Launch a run' });
+  await expect(form.getByLabel('Prompt version').locator('option:checked')).toHaveText('Draft in the editor (unsaved)');
+  await expect(form.getByText(/The draft in the editor has changes no saved version holds/)).toBeVisible();
+  await form.getByRole('checkbox', { name: /^good/ }).check();
+  await form.getByLabel('Repeats').fill('1');
+  await form.getByRole('button', { name: 'Save as a new version and run' }).click();
+  await expect(page.getByLabel('Run status: done')).toBeVisible({ timeout: 30_000 });
+
+  // The run used the text on screen, now a version of its own.
+  const versions = JSON.parse(await readStoreText(page, 'promptVersions')) as { id: string; messages: { content: string }[] }[];
+  expect(versions).toHaveLength(2);
+  const fresh = versions.find((v) => v.messages[0]?.content === 'Name the capital of {{country}} in one word.');
+  expect(fresh).toBeTruthy();
+  const attempts = JSON.parse(await readStoreText(page, 'attempts')) as { promptVersion: string }[];
+  expect(attempts).toHaveLength(2);
+  expect(attempts.every((a) => a.promptVersion === fresh!.id)).toBe(true);
+  await ws.frame.goTo('Prompts');
+  await expect(ws.tab('Versions')).toHaveText('Versions (2)');
+  await expect(unsaved).toBeHidden();
+  expect(app.errors).toEqual([]);
+});
+
+test('two prompts cannot share a name', async ({ page, app }) => {
+  const ws = new Workspace(page);
+  await app.open();
+  await ws.newPrompt('Capitals');
+  await page.getByRole('button', { name: 'New prompt' }).click();
+  const title = page.getByRole('textbox', { name: 'Prompt name' });
+  await expect(title).toHaveValue('Untitled prompt');
+  await title.fill(' capitals ');
+  // Said next to the field, and tied to it for a screen reader.
+  const clash = page.getByRole('alert').filter({ hasText: 'Another prompt' });
+  await expect(clash).toHaveText('Another prompt is already called “Capitals”. Pick a name of its own.');
+  await expect(title).toHaveAccessibleDescription('Another prompt is already called “Capitals”. Pick a name of its own.');
+  await expect(title).toHaveAttribute('aria-invalid', 'true');
+  // Nothing is stored under the clashing name, even well after the autosave delay.
+  await page.waitForTimeout(600);
+  const stored = async () => (await readStore<{ name: string }>(page, 'prompts')).map((p) => p.name).sort();
+  expect(await stored()).toEqual(['Capitals', 'Untitled prompt']);
+  const list = page.getByRole('list', { name: 'Prompts' });
+  await title.fill('Capitals, shorter');
+  await expect(clash).toBeHidden();
+  await expect(list.getByRole('button', { name: 'Capitals, shorter' })).toBeVisible();
+  await expect.poll(stored).toEqual(['Capitals', 'Capitals, shorter']);
+  // A second new prompt is numbered, not a twin.
+  await page.getByRole('button', { name: 'New prompt' }).click();
+  await page.getByRole('button', { name: 'New prompt' }).click();
+  await expect(list.getByRole('button', { name: /^Untitled prompt/ })).toHaveText(['Untitled prompt 2', 'Untitled prompt']);
+  expect(app.errors).toEqual([]);
 });
