@@ -6,9 +6,10 @@
  * prompt versions, the models requested and served, the dates and the app
  * version, so a reader can tell exactly what was measured.
  */
-import type { Attempt, Prompt, PromptVersion } from '../domain/schemas';
+import type { Attempt, Case, Prompt, PromptVersion } from '../domain/schemas';
 import { describeFilter, type JournalFilter } from '../journal/filter';
 import { type CellStats, groupCells, verdictOf, type VerdictKind } from '../stats';
+import { caseName, nameTargets, type NamingProvider, targetKey, type TargetName } from './names';
 
 export interface ReportInput {
   title?: string;
@@ -20,14 +21,24 @@ export interface ReportInput {
   attempts: readonly Attempt[];
   prompts?: readonly Pick<Prompt, 'id' | 'name'>[];
   versions?: readonly Pick<PromptVersion, 'id' | 'promptId' | 'createdAt'>[];
+  /** For provider names and model display names; a provider not given is named by its id. */
+  providers?: readonly NamingProvider[];
+  /** For case names; a case not given is named by its id. */
+  cases?: readonly Pick<Case, 'id' | 'label' | 'vars'>[];
   /** Characters of each output kept in the report (default 20,000); the cut is stated. */
   maxOutputChars?: number;
 }
 
+/**
+ * What attempts were sent to: a model on a provider. The same model id on two
+ * providers is two targets, each with its own row and section.
+ */
+export type ReportTarget = Pick<TargetName, 'key' | 'providerId' | 'model' | 'label' | 'providerName' | 'displayName'>;
+
 export interface ReportCell {
   promptId: string;
   promptName: string;
-  model: string;
+  target: ReportTarget;
   stats: CellStats;
   /** Scores (graded ok + failed; failed = 0) and ok latencies, for the distributions. */
   scores: number[];
@@ -39,6 +50,7 @@ export interface ReportAttempt {
   promptId: string;
   promptVersion: string;
   caseId: string;
+  caseName: string;
   repeatIndex: number;
   status: Attempt['status'];
   verdict: VerdictKind;
@@ -54,9 +66,8 @@ export interface ReportAttempt {
 }
 
 export interface ReportModelSection {
-  model: string;
+  target: ReportTarget;
   served: string[];
-  providers: string[];
   attempts: ReportAttempt[];
 }
 
@@ -67,7 +78,7 @@ export interface ReportModel {
   selection: string;
   span: { from: number; to: number } | null;
   prompts: { id: string; name: string; versions: { id: string; createdAt: number | null; attempts: number }[] }[];
-  models: { model: string; served: string[]; providers: string[] }[];
+  models: { target: ReportTarget; served: string[] }[];
   cells: ReportCell[];
   outputs: ReportModelSection[];
   /** Judge calls left out of the outputs (their cost is in the table). */
@@ -93,6 +104,7 @@ const uniqueSorted = (xs: Iterable<string | null | undefined>): string[] => [...
 export function buildReport(input: ReportInput): ReportModel {
   const maxChars = input.maxOutputChars ?? 20_000;
   const promptName = new Map((input.prompts ?? []).map((p) => [p.id, p.name]));
+  const cases = new Map((input.cases ?? []).map((c) => [c.id, c]));
   const versionInfo = new Map((input.versions ?? []).map((v) => [v.id, v]));
   const subjects = input.attempts.filter((a) => !a.judgeOf);
 
@@ -103,7 +115,14 @@ export function buildReport(input: ReportInput): ReportModel {
     to = Math.max(to, a.endedAt ?? a.queuedAt);
   }
 
-  const cells: ReportCell[] = groupCells(input.attempts, ['prompt', 'model']).map((c) => {
+  const targets = nameTargets(subjects, input.providers ?? []);
+  const targetOf = (providerId: string, model: string): ReportTarget => {
+    const { key, label, providerName, displayName } = targets.get(targetKey(providerId, model))!;
+    return { key, providerId, model, label, providerName, displayName };
+  };
+  const byLabel = (a: ReportTarget, b: ReportTarget) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
+
+  const cells: ReportCell[] = groupCells(input.attempts, ['prompt', 'provider', 'model']).map((c) => {
     const scores: number[] = [];
     const latencies: number[] = [];
     for (const a of c.attempts) {
@@ -113,22 +132,21 @@ export function buildReport(input: ReportInput): ReportModel {
       if (a.status === 'ok' && a.latencyMs !== null && a.latencyMs !== undefined) latencies.push(a.latencyMs);
     }
     const promptId = c.key.prompt ?? '';
-    return { promptId, promptName: promptName.get(promptId) ?? promptId, model: c.key.model ?? '', stats: c.stats, scores, latencies };
+    return { promptId, promptName: promptName.get(promptId) ?? promptId, target: targetOf(c.key.provider ?? '', c.key.model ?? ''), stats: c.stats, scores, latencies };
   });
-  cells.sort((a, b) => (a.promptName < b.promptName ? -1 : a.promptName > b.promptName ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
+  cells.sort((a, b) => (a.promptName < b.promptName ? -1 : a.promptName > b.promptName ? 1 : byLabel(a.target, b.target)));
 
-  const byModel = new Map<string, Attempt[]>();
+  const byTarget = new Map<string, Attempt[]>();
   for (const a of subjects) {
-    let list = byModel.get(a.model);
-    if (!list) byModel.set(a.model, (list = []));
+    const key = targetKey(a.providerId, a.model);
+    let list = byTarget.get(key);
+    if (!list) byTarget.set(key, (list = []));
     list.push(a);
   }
-  const outputs: ReportModelSection[] = [...byModel.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([model, list]) => ({
-      model,
+  const outputs: ReportModelSection[] = [...byTarget.values()]
+    .map((list) => ({
+      target: targetOf(list[0].providerId, list[0].model),
       served: uniqueSorted(list.map((a) => a.servedModel)),
-      providers: uniqueSorted(list.map((a) => a.providerId)),
       attempts: list
         .map((a): ReportAttempt => {
           const v = verdictOf(a);
@@ -138,6 +156,7 @@ export function buildReport(input: ReportInput): ReportModel {
             promptId: a.promptId,
             promptVersion: a.promptVersion,
             caseId: a.caseId,
+            caseName: caseName(cases.get(a.caseId), a.caseId, a.promptId),
             repeatIndex: a.repeatIndex,
             status: a.status,
             verdict: v.verdict,
@@ -152,7 +171,8 @@ export function buildReport(input: ReportInput): ReportModel {
           };
         })
         .sort(compareWorstFirst),
-    }));
+    }))
+    .sort((a, b) => byLabel(a.target, b.target));
 
   const versionsByPrompt = new Map<string, Map<string, number>>();
   for (const a of subjects) {
@@ -177,7 +197,7 @@ export function buildReport(input: ReportInput): ReportModel {
     selection: describeFilter(input.filter),
     span: Number.isFinite(from) ? { from, to } : null,
     prompts,
-    models: outputs.map((o) => ({ model: o.model, served: o.served, providers: o.providers })),
+    models: outputs.map((o) => ({ target: o.target, served: o.served })),
     cells,
     outputs,
     judgeCalls: input.attempts.length - subjects.length,

@@ -43,7 +43,7 @@ export function tableRows(model: ReportModel): TableRow[] {
     const other = s.counts.cancelled + s.counts.interrupted + s.counts.pending;
     return {
       prompt: c.promptName,
-      model: c.model,
+      model: c.target.label,
       lowN: s.passRate.confidence === 'low' || s.passRate.confidence === 'none',
       cells: [
         rateCell(s.passRate),
@@ -67,7 +67,7 @@ function attemptLabel(a: ReportAttempt): string {
           ? `${a.verdict} · score ${a.score.toFixed(2)}`
           : 'ungraded'
         : a.status;
-  return `${outcome} · case ${a.caseId} #${a.repeatIndex} · ${a.latencyMs !== null ? formatFigure('ms', a.latencyMs) : 'no latency'} · ${a.id}`;
+  return `${outcome} · case ${a.caseName} #${a.repeatIndex} · ${a.latencyMs !== null ? formatFigure('ms', a.latencyMs) : 'no latency'} · ${a.id}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -128,7 +128,7 @@ function cellDistributions(c: ReportCell): string {
         lo: 0,
         hi: 1,
         bins: 10,
-        label: `Scores of ${c.model} on ${c.promptName} (n = ${c.scores.length})`,
+        label: `Scores of ${c.target.label} on ${c.promptName} (n = ${c.scores.length})`,
         marks: s.score.p10.value !== null ? [{ at: s.score.p10.value, label: `p10 ${s.score.p10.value.toFixed(2)}` }] : [],
         format: (v) => v.toFixed(1),
       }),
@@ -143,14 +143,14 @@ function cellDistributions(c: ReportCell): string {
         lo,
         hi: hi > lo ? hi : lo + 1,
         bins: 12,
-        label: `Latency of ${c.model} on ${c.promptName}, ok attempts (n = ${c.latencies.length})`,
+        label: `Latency of ${c.target.label} on ${c.promptName}, ok attempts (n = ${c.latencies.length})`,
         marks: s.latencyMs.p90.value !== null ? [{ at: s.latencyMs.p90.value, label: `p90 ${formatFigure('ms', s.latencyMs.p90.value)}` }] : [],
         format: (v) => formatFigure('ms', v),
       }),
     );
   }
   if (!parts.length) return '';
-  return `<div class="dist"><h3>${escapeHtml(c.promptName)} × ${escapeHtml(c.model)}</h3>${parts.join('')}</div>`;
+  return `<div class="dist"><h3>${escapeHtml(c.promptName)} × ${escapeHtml(c.target.label)}</h3>${parts.join('')}</div>`;
 }
 
 export function renderHtml(model: ReportModel): string {
@@ -162,15 +162,20 @@ export function renderHtml(model: ReportModel): string {
     .map((p) => `<li><strong>${e(p.name)}</strong> <span class="muted">(${e(p.id)})</span>: versions ${p.versions.map((v) => `<code>${e(v.id)}</code>${v.createdAt !== null ? ` of ${e(day(v.createdAt))}` : ''} (${v.attempts} attempts)`).join(', ')}</li>`)
     .join('');
   const models = model.models
-    .map((m) => `<li><strong>${e(m.model)}</strong> via ${e(m.providers.join(', ') || '—')}; served as ${m.served.length ? m.served.map((s) => `<code>${e(s)}</code>`).join(', ') : '<span class="muted">not reported</span>'}</li>`)
+    .map((m) => {
+      const t = m.target;
+      const id = t.displayName !== t.model ? ` <span class="muted">(<code>${e(t.model)}</code>)</span>` : '';
+      const provider = `${e(t.providerName)}${t.providerName !== t.providerId ? ` <span class="muted">(${e(t.providerId)})</span>` : ''}`;
+      return `<li><strong>${e(t.displayName)}</strong>${id} via ${provider}; served as ${m.served.length ? m.served.map((s) => `<code>${e(s)}</code>`).join(', ') : '<span class="muted">not reported</span>'}</li>`;
+    })
     .join('');
   const outputs = model.outputs
     .map(
       (sec) =>
-        `<section><h3>${e(sec.model)} <span class="muted">(${sec.attempts.length} attempts, worst first)</span></h3>\n${sec.attempts
+        `<section><h3>${e(sec.target.label)} <span class="muted">(${sec.attempts.length} attempts, worst first)</span></h3>\n${sec.attempts
           .map(
             (a) =>
-              `<details><summary${a.status === 'failed' || a.verdict === 'fail' ? ' class="fail"' : ''}>${e(attemptLabel(a))}</summary>${a.failureMessage ? `<p class="fail">${e(a.failureMessage)}</p>` : ''}<pre>${e(a.output)}</pre>${a.cut ? `<p class="muted">… ${a.cut} more characters not included in this report</p>` : ''}<p class="muted">prompt ${e(a.promptId)} · version ${e(a.promptVersion)} · served ${e(a.servedModel ?? '—')} · queued ${e(iso(a.queuedAt))}</p></details>`,
+              `<details><summary${a.status === 'failed' || a.verdict === 'fail' ? ' class="fail"' : ''}>${e(attemptLabel(a))}</summary>${a.failureMessage ? `<p class="fail">${e(a.failureMessage)}</p>` : ''}<pre>${e(a.output)}</pre>${a.cut ? `<p class="muted">… ${a.cut} more characters not included in this report</p>` : ''}<p class="muted">prompt ${e(a.promptId)} · case ${e(a.caseId)} · version ${e(a.promptVersion)} · served ${e(a.servedModel ?? '—')} · queued ${e(iso(a.queuedAt))}</p></details>`,
           )
           .join('\n')}</section>`,
     )
@@ -229,7 +234,10 @@ export function renderMarkdown(model: ReportModel): string {
   }
   out.push('', '## Models (requested, served)', '');
   for (const x of model.models) {
-    out.push(`- **${m(x.model)}** via ${m(x.providers.join(', ') || '—')}; served as ${x.served.length ? x.served.map(m).join(', ') : 'not reported'}`);
+    const t = x.target;
+    const id = t.displayName !== t.model ? ` (${m(t.model)})` : '';
+    const provider = `${m(t.providerName)}${t.providerName !== t.providerId ? ` (${m(t.providerId)})` : ''}`;
+    out.push(`- **${m(t.displayName)}**${id} via ${provider}; served as ${x.served.length ? x.served.map(m).join(', ') : 'not reported'}`);
   }
   out.push('', '## Floors', '');
   out.push('Pass-rate floor: the lower bound of the 95% Wilson interval of passes / (graded ok + failed); with repeats of the same cases it uses n_eff. Score floor: p10 of scores (failed = 0). Rows marked (few) have too few attempts to say much.', '');
@@ -238,14 +246,14 @@ export function renderMarkdown(model: ReportModel): string {
   out.push('', '## Every attempt', '');
   if (model.judgeCalls) out.push(`${model.judgeCalls} judge calls are counted in the cost but not listed.`, '');
   for (const sec of model.outputs) {
-    out.push(`### ${m(sec.model)} (${sec.attempts.length} attempts, worst first)`, '');
+    out.push(`### ${m(sec.target.label)} (${sec.attempts.length} attempts, worst first)`, '');
     for (const a of sec.attempts) {
       const fence = fenceFor(a.output);
       out.push('<details>', `<summary>${escapeHtml(attemptLabel(a))}</summary>`, '');
       if (a.failureMessage) out.push(`> ${m(a.failureMessage)}`, '');
       out.push(`${fence}text`, a.output, fence, '');
       if (a.cut) out.push(`… ${a.cut} more characters not included in this report`, '');
-      out.push(`prompt ${m(a.promptId)} · version ${m(a.promptVersion)} · served ${m(a.servedModel ?? '—')} · queued ${m(iso(a.queuedAt))}`, '', '</details>', '');
+      out.push(`prompt ${m(a.promptId)} · case ${m(a.caseId)} · version ${m(a.promptVersion)} · served ${m(a.servedModel ?? '—')} · queued ${m(iso(a.queuedAt))}`, '', '</details>', '');
     }
   }
   return out.join('\n');

@@ -23,7 +23,7 @@ describe('report', () => {
   const model = buildReport({ app: APP, generatedAt: AT, filter: { promptIds: ['prompt-0', 'prompt-1'] }, attempts: j.attempts, prompts: j.prompts, versions: j.versions });
 
   it('computes the floors with shared/stats, one cell per prompt × model', () => {
-    expect(model.cells.map((c) => `${c.promptName}|${c.model}`)).toEqual([
+    expect(model.cells.map((c) => `${c.promptName}|${c.target.label}`)).toEqual([
       'Capital city|model-a',
       'Extract JSON, "strictly"|model-b',
     ]);
@@ -72,6 +72,36 @@ describe('report', () => {
     expect(md).toContain('`````text\n<script>alert("x")</script> </details> ```` | pipe & amp\n`````');
     expect((md.match(/^<details>$/gm) ?? []).length).toBe(j.attempts.length);
     expect(md).not.toContain('<script>alert("x")</script></summary>');
+  });
+
+  it('names targets and cases: the same model id on two providers is two rows, each via its provider by name', () => {
+    // gpt-test on prov-0 (OpenAI) and on prov-1 (Local 1), both on both prompts.
+    const s = sampleJournal(120, 21);
+    s.attempts = s.attempts.map((a, i) => ({ ...a, providerId: `prov-${Math.floor(i / 3) % 2}` }));
+    const r = buildReport({ app: APP, generatedAt: AT, attempts: s.attempts, prompts: s.prompts, versions: s.versions, providers: s.providers, cases: s.cases });
+    expect(r.cells.map((c) => `${c.promptName}|${c.target.label}`)).toEqual([
+      'Capital city|GPT test · Local 1',
+      'Capital city|GPT test · OpenAI',
+      'Extract JSON, "strictly"|GPT test · Local 1',
+      'Extract JSON, "strictly"|GPT test · OpenAI',
+    ]);
+    const onOpenAi = s.attempts.filter((a) => a.promptId === 'prompt-0' && a.providerId === 'prov-0');
+    expect(r.cells[1].stats.passRate).toEqual(cellStats(onOpenAi).passRate);
+    expect(r.outputs.map((o) => [o.target.label, o.attempts.length])).toEqual([
+      ['GPT test · Local 1', s.attempts.filter((a) => a.providerId === 'prov-1').length],
+      ['GPT test · OpenAI', s.attempts.filter((a) => a.providerId === 'prov-0').length],
+    ]);
+    const html = renderHtml(r);
+    expect(html).toContain('<li><strong>GPT test</strong> <span class="muted">(<code>gpt-test</code>)</span> via OpenAI <span class="muted">(prov-0)</span>;');
+    expect(html).toContain('via Local 1 <span class="muted">(prov-1)</span>;');
+    expect(html).not.toMatch(/via prov-/);
+    // Cases by label, else by their variables; the id stays in the provenance line.
+    expect(html).toContain('case Case 3, &quot;quoted&quot; #');
+    expect(html).toContain('case country=France, answer=x #');
+    expect(html).toContain('· case case-3 · version');
+    const md = renderMarkdown(r);
+    expect(md).toContain('- **GPT test** (gpt-test) via OpenAI (prov-0); served as');
+    expect(md).toContain('| Capital city | GPT test · OpenAI |');
   });
 
   it('an empty selection still renders', () => {

@@ -58,7 +58,7 @@ async function handle(req: StatsRequest): Promise<StatsResponse> {
     }
     case 'compare': {
       performance.mark('tenth:stats:compare:start');
-      const result = computeCompare(current, req.models, req.prompts);
+      const result = computeCompare(current, req.targets, req.prompts, undefined, req.labels);
       const computeMs = measure('tenth:stats:compare', 'tenth:stats:compare:start');
       performance.mark('tenth:stats:outputs:start');
       // Outputs only for the few attempts shown, read by primary key.
@@ -76,7 +76,7 @@ async function handle(req: StatsRequest): Promise<StatsResponse> {
       return { id: req.id, kind: 'compare', result, timings: { loadMs, computeMs } };
     }
     case 'plots':
-      return { id: req.id, kind: 'plots', result: computePlots(current, req.models) };
+      return { id: req.id, kind: 'plots', result: computePlots(current, req.targets) };
   }
 }
 

@@ -7,6 +7,7 @@ import type { StatsClient } from './client';
 import { launchSettle } from './settle';
 import { useStatsUi } from './store';
 import { usePromptNames } from '../../hooks/usePromptNames';
+import { type TargetNames, useCaseNames, useTargetNames } from './useNames';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const signed = (x: number | null, d = 3) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(d)}`);
@@ -48,7 +49,7 @@ function SettleButton({ plan, label }: { plan: SettlePlan; label: string }) {
       className="small"
       disabled={busy}
       aria-label={`Run ${count} more to settle ${label}`}
-      title={`${plan.repeats} more repeats × ${plan.caseIds.length} cases × ${plan.targets.length} models, prompt version ${plan.promptVersion}`}
+      title={`${plan.repeats} more repeats × ${plan.caseIds.length} cases × ${plan.targets.length} targets, prompt version ${plan.promptVersion}`}
       onClick={async () => {
         setBusy(true);
         try {
@@ -71,12 +72,12 @@ function SettleButton({ plan, label }: { plan: SettlePlan; label: string }) {
   );
 }
 
-function PairView({ pair, promptName }: { pair: PairResult; promptName(id: string): string }) {
-  const { a, b } = pair;
+function PairView({ pair, promptName, target }: { pair: PairResult; promptName(id: string): string; target: TargetNames }) {
+  const [a, b] = [target(pair.a).label, target(pair.b).label];
   return (
     <section className="card" aria-label={`${a} vs ${b}`}>
       <h2>
-        {a} vs {b}
+        <span title={target(pair.a).title}>{a}</span> vs <span title={target(pair.b).title}>{b}</span>
       </h2>
       <p className="verdict" aria-label={`Verdict ${a} vs ${b}`}>
         {pair.verdict}
@@ -120,7 +121,7 @@ function PairView({ pair, promptName }: { pair: PairResult; promptName(id: strin
                 <span className={`chip ${c.verdict === 'a-higher' || c.verdict === 'b-higher' ? 'ok' : 'warn'}`}>{VERDICT_WORDS[c.verdict](a, b)}</span>
               </td>
               <td>{neededText(c)}</td>
-              <td>{settle && <SettleButton plan={settle} label={`${a} vs ${b} on ${prompt}`} />}</td>
+              <td>{settle && <SettleButton plan={settle} label={`${a} vs ${b} on ${promptName(prompt)}`} />}</td>
             </tr>
           ))}
         </tbody>
@@ -129,24 +130,25 @@ function PairView({ pair, promptName }: { pair: PairResult; promptName(id: strin
   );
 }
 
-function Gallery({ result, promptName }: { result: CompareResult; promptName(id: string): string }) {
+function Gallery({ result, promptName, target }: { result: CompareResult; promptName(id: string): string; target: TargetNames }) {
+  const caseName = useCaseNames();
   return (
     <section className="card" aria-label="Worst-of-N gallery">
       <h2>Worst of N: the bottom decile of each model</h2>
       <p className="muted">What you would ship on a bad day: the lowest-scoring tenth of each model's scored attempts on these prompts, failures included (a failure scores 0).</p>
       <div className="gallery" style={{ gridTemplateColumns: `repeat(${Math.max(1, result.gallery.length)}, minmax(240px, 1fr))` }}>
         {result.gallery.map((col) => (
-          <section key={col.model} aria-label={`Worst outputs of ${col.model}`}>
+          <section key={col.target} aria-label={`Worst outputs of ${target(col.target).label}`}>
             <h3>
-              {col.model} <span className="muted">· {col.items.length} of {col.scored}</span>
+              <span title={target(col.target).title}>{target(col.target).label}</span> <span className="muted">· {col.items.length} of {col.scored}</span>
             </h3>
             {col.items.length === 0 && <p className="muted">No scored attempts.</p>}
             <ol className="gallery-list">
               {col.items.map((item) => (
                 <li key={item.id} className="gallery-item">
                   <div className="card-head">
-                    <span className="muted">
-                      {promptName(item.prompt)} · {item.caseId.startsWith(`${item.prompt}:`) ? item.caseId.slice(item.prompt.length + 1) : item.caseId} · #{item.repeatIndex + 1}
+                    <span className="muted" title={`attempt ${item.id} · case ${item.caseId}`}>
+                      {promptName(item.prompt)} · {caseName(item.caseId, item.prompt)} · #{item.repeatIndex + 1}
                     </span>
                     <span className={`chip ${item.status === 'failed' ? 'bad' : 'warn'}`}>{item.failureClass ?? `score ${item.score.toFixed(2)}`}</span>
                   </div>
@@ -163,7 +165,7 @@ function Gallery({ result, promptName }: { result: CompareResult; promptName(id:
 }
 
 export function Compare({ matrix, client }: { matrix: MatrixResult; client: StatsClient }) {
-  const { compareModels, comparePrompts, set } = useStatsUi();
+  const { compareTargets, comparePrompts, set } = useStatsUi();
   const [result, setResult] = useState<CompareResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -171,7 +173,8 @@ export function Compare({ matrix, client }: { matrix: MatrixResult; client: Stat
   const root = useRef<HTMLDivElement>(null);
   const prompts = [...new Set(matrix.rows.map((r) => r.prompt))];
   const promptName = usePromptNames();
-  const models = compareModels.filter((m) => matrix.models.includes(m));
+  const target = useTargetNames(matrix.targets);
+  const models = compareTargets.filter((k) => matrix.targets.some((t) => t.key === k));
   const chosenPrompts = comparePrompts.filter((p) => prompts.includes(p));
   const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
@@ -180,7 +183,7 @@ export function Compare({ matrix, client }: { matrix: MatrixResult; client: Stat
     setError(null);
     try {
       const t0 = performance.now();
-      const r = await client.compare(models, chosenPrompts.length ? chosenPrompts : null);
+      const r = await client.compare(models, chosenPrompts.length ? chosenPrompts : null, target.labels);
       setResult(r.result);
       setTiming((prev) => ({ ...r.timings, t0, roundTripMs: performance.now() - t0, count: (prev?.count ?? 0) + 1 }));
     } catch (e) {
@@ -206,9 +209,9 @@ export function Compare({ matrix, client }: { matrix: MatrixResult; client: Stat
       <div className="compare-pick">
         <fieldset>
           <legend>Models to compare (two or more)</legend>
-          {matrix.models.map((m) => (
-            <label key={m} className="check">
-              <input type="checkbox" checked={models.includes(m)} onChange={() => set({ compareModels: toggle(models, m) })} /> {m}
+          {matrix.targets.map((t) => (
+            <label key={t.key} className="check" title={target(t.key).title}>
+              <input type="checkbox" checked={models.includes(t.key)} onChange={() => set({ compareTargets: toggle(models, t.key) })} /> {target(t.key).label}
             </label>
           ))}
         </fieldset>
@@ -232,9 +235,9 @@ export function Compare({ matrix, client }: { matrix: MatrixResult; client: Stat
       {result && (
         <>
           {result.pairs.map((p) => (
-            <PairView key={`${p.a}\u0000${p.b}`} pair={p} promptName={promptName} />
+            <PairView key={`${p.a}\u0000${p.b}`} pair={p} promptName={promptName} target={target} />
           ))}
-          <Gallery result={result} promptName={promptName} />
+          <Gallery result={result} promptName={promptName} target={target} />
         </>
       )}
     </div>

@@ -2,10 +2,9 @@ import { usePromptNames } from '../../hooks/usePromptNames';
 import { useMemo } from 'react';
 import { FIGURE_KEYS, FIGURES, type FigureKey, formatFigure } from '../../../../shared/stats';
 import type { MatrixCell, MatrixResult } from '../../workers/stats/protocol';
-import { cellIndex, floorTone, sortRows } from './matrix-model';
+import { cellIndex, cellKey, floorTone, gradingNote, sortRows } from './matrix-model';
 import { useStatsUi } from './store';
-
-const caseLabel = (prompt: string, caseId: string) => (caseId.startsWith(`${prompt}:`) ? caseId.slice(prompt.length + 1) : caseId);
+import { useCaseNames, useTargetNames } from './useNames';
 
 /** One figure: the label carries the definition as its tooltip, the value its exact number for tests and copy. */
 function Fig(props: { k: FigureKey; cell: MatrixCell; label?: string; small?: boolean }) {
@@ -27,12 +26,25 @@ function CellView({ cell, name }: { cell: MatrixCell; name: string }) {
   const setUi = useStatsUi((s) => s.set);
   const s = cell.stats;
   const r = s.passRate;
-  const few = r.confidence !== 'ok';
+  const ungraded = gradingNote(s);
+  // Mostly ungraded: the floors would be read from the failures alone, so they step back and the note leads.
+  const few = r.confidence !== 'ok' || Boolean(ungraded?.mostly);
   return (
     <>
-      {few && (
-        <p className="too-few" role="note">
-          {r.confidence === 'none' ? 'no graded attempts' : `too few attempts (n = ${r.n}${r.deff > 1 ? `, n_eff = ${r.nEff.toFixed(1)}` : ''})`}
+      {ungraded?.mostly ? (
+        <p className="too-few" role="note" title={ungraded.title}>
+          {ungraded.text}
+        </p>
+      ) : (
+        few && (
+          <p className="too-few" role="note">
+            {r.confidence === 'none' ? 'no graded attempts' : `too few attempts (n = ${r.n}${r.deff > 1 ? `, n_eff = ${r.nEff.toFixed(1)}` : ''})`}
+          </p>
+        )
+      )}
+      {ungraded && !ungraded.mostly && (
+        <p className="ungraded-count muted" title={ungraded.title}>
+          {ungraded.text}
         </p>
       )}
       <dl className={few ? 'figs few' : 'figs'}>
@@ -64,11 +76,13 @@ function CellView({ cell, name }: { cell: MatrixCell; name: string }) {
 }
 
 export function Matrix({ result }: { result: MatrixResult }) {
-  const { sortKey, sortModel, sortDir, set } = useStatsUi();
-  // Rows are keyed by prompt id; people read prompt names.
+  const { sortKey, sortTarget, sortDir, set } = useStatsUi();
+  // Rows and columns are keyed by ids; people read prompt, model and case names.
   const promptName = usePromptNames();
+  const caseName = useCaseNames();
+  const target = useTargetNames(result.targets);
   const idx = useMemo(() => cellIndex(result), [result]);
-  const rows = useMemo(() => sortRows(result, sortKey, sortModel, sortDir), [result, sortKey, sortModel, sortDir]);
+  const rows = useMemo(() => sortRows(result, sortKey, sortTarget, sortDir), [result, sortKey, sortTarget, sortDir]);
   return (
     <>
       <div className="stats-sort" role="group" aria-label="Sort">
@@ -85,11 +99,11 @@ export function Matrix({ result }: { result: MatrixResult }) {
         </label>
         <label>
           of{' '}
-          <select value={sortModel} onChange={(e) => set({ sortModel: e.target.value })} disabled={sortKey === 'name'}>
+          <select value={sortTarget} onChange={(e) => set({ sortTarget: e.target.value })} disabled={sortKey === 'name'}>
             <option value="">the worst model</option>
-            {result.models.map((m) => (
-              <option key={m} value={m}>
-                {m}
+            {result.targets.map((t) => (
+              <option key={t.key} value={t.key} title={target(t.key).title}>
+                {target(t.key).label}
               </option>
             ))}
           </select>
@@ -102,7 +116,7 @@ export function Matrix({ result }: { result: MatrixResult }) {
           </select>
         </label>
         <span className="legend" aria-label="Colour legend">
-          colour by pass floor: <span className="swatch good">≥ 80%</span> <span className="swatch fair">≥ 50%</span> <span className="swatch poor">&lt; 50%</span> <span className="swatch few">too few</span>
+          colour by pass floor: <span className="swatch good">≥ 80%</span> <span className="swatch fair">≥ 50%</span> <span className="swatch poor">&lt; 50%</span> <span className="swatch few">too few or mostly ungraded</span>
         </span>
       </div>
       <div className="matrix-scroll">
@@ -111,9 +125,9 @@ export function Matrix({ result }: { result: MatrixResult }) {
             <tr>
               <th scope="col">Prompt</th>
               {result.byCase && <th scope="col">Case</th>}
-              {result.models.map((m) => (
-                <th key={m} scope="col">
-                  {m}
+              {result.targets.map((t) => (
+                <th key={t.key} scope="col" title={target(t.key).title}>
+                  {target(t.key).label}
                 </th>
               ))}
             </tr>
@@ -124,12 +138,16 @@ export function Matrix({ result }: { result: MatrixResult }) {
                 <th scope="row" title={row.prompt}>
                   {promptName(row.prompt)}
                 </th>
-                {result.byCase && <th scope="row">{row.caseId ? caseLabel(row.prompt, row.caseId) : ''}</th>}
-                {result.models.map((m) => {
-                  const cell = idx.get(`${row.key}\u0000${m}`);
-                  const name = `${promptName(row.prompt)}${row.caseId ? ` / ${caseLabel(row.prompt, row.caseId)}` : ''} × ${m}`;
+                {result.byCase && (
+                  <th scope="row" title={row.caseId ?? undefined}>
+                    {row.caseId ? caseName(row.caseId, row.prompt) : ''}
+                  </th>
+                )}
+                {result.targets.map((t) => {
+                  const cell = idx.get(cellKey(row.key, t.key));
+                  const name = `${promptName(row.prompt)}${row.caseId ? ` / ${caseName(row.caseId, row.prompt)}` : ''} × ${target(t.key).label}`;
                   return (
-                    <td key={m} aria-label={name} className={`stats-cell tone-${floorTone(cell)}`}>
+                    <td key={t.key} aria-label={name} className={`stats-cell tone-${floorTone(cell)}`}>
                       {cell ? <CellView cell={cell} name={name} /> : <span className="muted">no attempts</span>}
                     </td>
                   );

@@ -243,7 +243,7 @@ export function StatsPage() {
           <>
             {tab === 'matrix' && <Matrix result={matrix} />}
             {tab === 'compare' && <Compare matrix={matrix} client={client} />}
-            {tab === 'plots' && <Plots client={client} version={version} />}
+            {tab === 'plots' && <Plots client={client} version={version} matrix={matrix} />}
             {tab === 'drift' && <DriftView matrix={matrix} />}
           </>
         )}

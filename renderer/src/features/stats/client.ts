@@ -55,12 +55,13 @@ export class StatsClient {
     return this.send<'matrix'>({ kind: 'matrix', filter, byCase, reload });
   }
 
-  compare(models: string[], prompts: string[] | null) {
-    return this.send<'compare'>({ kind: 'compare', models, prompts });
+  /** Target keys; `labels` name them in the verdict sentences. */
+  compare(targets: string[], prompts: string[] | null, labels: Record<string, string>) {
+    return this.send<'compare'>({ kind: 'compare', targets, prompts, labels });
   }
 
-  plots(models: string[] | null) {
-    return this.send<'plots'>({ kind: 'plots', models });
+  plots(targets: string[] | null) {
+    return this.send<'plots'>({ kind: 'plots', targets });
   }
 
   dispose() {

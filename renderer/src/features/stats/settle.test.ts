@@ -72,6 +72,22 @@ describe('planSettle', () => {
     expect(r.run.name).toBe('Settle x vs y on p1');
   });
 
+  it('names the run as the Stats page names the targets and the prompt', async () => {
+    const db = getDb();
+    await db.providers.put({ ...provider, id: 'pw', name: 'Proxy', models: [{ id: 'x', displayName: 'Model X' }] });
+    await db.providers.put({ ...provider, models: [{ id: 'x', displayName: 'Model X' }, { id: 'y' }] });
+    await db.prompts.put({ schema: 'tenth.prompt/1', id: 'p1', name: 'Capital cities', tags: [], archived: false, system: '', messages: [], params: {}, checks: [], createdAt: 1, updatedAt: 1 });
+    const twin = await planSettle({ ...settle, targets: [{ providerId: 'pv', model: 'x' }, { providerId: 'pw', model: 'x' }] });
+    if ('message' in twin) throw new Error(twin.message);
+    // The same model id on two providers: two targets, each sent to its own provider.
+    expect(twin.run.name).toBe('Settle Model X · Local vs Model X · Proxy on Capital cities');
+    expect(new Set(twin.plan.attempts.map((a) => `${a.provider.id}/${a.model}`))).toEqual(new Set(['pv/x', 'pw/x']));
+    const r = await planSettle(settle);
+    if ('message' in r) throw new Error(r.message);
+    expect(r.run.name).toBe('Settle Model X vs y on Capital cities');
+    await db.prompts.delete('p1');
+  });
+
   it('refuses when a provider or the version is gone, or a case went missing', async () => {
     await getDb().providers.clear();
     expect(await planSettle(settle)).toEqual({ message: 'Provider pv is not configured.' });

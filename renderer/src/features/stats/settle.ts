@@ -4,6 +4,7 @@
  * launches them as a new run with the settings of the run they extend.
  */
 import { DEFAULT_RETRY_POLICY, type Run } from '../../../../shared/domain/schemas';
+import { nameTargets } from '../../../../shared/report/names';
 import { expandRun, type RunPlan } from '../../../../shared/engine';
 import { getDb } from '../../db/db';
 import { launchRun } from '../../runs/manager';
@@ -18,11 +19,12 @@ export type SettleOutcome = { ok: true; runId: string; attempts: number } | { ok
  */
 export async function planSettle(s: SettlePlan): Promise<{ run: LaunchRun; plan: RunPlan } | { message: string }> {
   const db = getDb();
-  const [version, cases, providers, from] = await Promise.all([
+  const [version, cases, providers, from, prompt] = await Promise.all([
     db.promptVersions.get(s.promptVersion),
     db.cases.bulkGet(s.caseIds),
     db.providers.toArray(),
     db.runs.get(s.fromRunId),
+    db.prompts.get(s.prompt),
   ]);
   if (!version) return { message: `Prompt version ${s.promptVersion} is no longer in the journal.` };
   const runCases = cases.filter((c) => c !== undefined);
@@ -37,9 +39,11 @@ export async function planSettle(s: SettlePlan): Promise<{ run: LaunchRun; plan:
   if (blocking.length) return { message: [...new Set(blocking.map((p) => p.message))].join(' ') };
   if (runCases.length < s.caseIds.length) return { message: `${s.caseIds.length - runCases.length} of the compared cases are no longer in the journal.` };
   const shifted = { ...plan, attempts: plan.attempts.map((p) => ({ ...p, repeatIndex: p.repeatIndex + s.firstRepeatIndex })) };
+  // Named as the Stats page names them: display names, the provider's where the same model id is on both sides.
+  const names = nameTargets(s.targets, providers);
   const run: LaunchRun = {
     ...config,
-    name: `Settle ${s.targets.map((t) => t.model).join(' vs ')} on ${s.prompt}`,
+    name: `Settle ${[...names.values()].map((n) => n.label).join(' vs ')} on ${prompt?.name ?? s.prompt}`,
     concurrency: from?.concurrency ?? 4,
     firstTokenTimeoutMs: from?.firstTokenTimeoutMs ?? 30_000,
     totalTimeoutMs: from?.totalTimeoutMs ?? 120_000,

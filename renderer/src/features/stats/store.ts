@@ -10,10 +10,11 @@ export interface StatsUi {
   filter: StatsFilter;
   byCase: boolean;
   sortKey: FigureKey | 'name';
-  /** A model's column, or '' for the worst value across models. */
-  sortModel: string;
+  /** A target's column (its key), or '' for the worst value across targets. */
+  sortTarget: string;
   sortDir: 'asc' | 'desc';
-  compareModels: string[];
+  /** Target keys. */
+  compareTargets: string[];
   comparePrompts: string[];
   /** Drift flags open in the side panel (indexes into the matrix result's flags). */
   driftOpen: number[] | null;
@@ -25,9 +26,9 @@ export const useStatsUi = create<StatsUi>()((set) => ({
   filter: NO_FILTER,
   byCase: false,
   sortKey: 'name',
-  sortModel: '',
+  sortTarget: '',
   sortDir: 'asc',
-  compareModels: [],
+  compareTargets: [],
   comparePrompts: [],
   driftOpen: null,
   set: (patch) => set(patch),

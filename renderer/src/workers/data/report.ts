@@ -1,7 +1,8 @@
 /**
  * Reads what a report needs from Dexie: the selection's attempts (outputs
- * included: the report lists every one), and the prompts and versions they use.
- * A report is for a stats selection (prompt(s) × models), so it is read whole.
+ * included: the report lists every one), the prompts, versions and cases they
+ * use, and the providers (for their names and the models' display names). A
+ * report is for a stats selection (prompt(s) × models), so it is read whole.
  */
 import type { Attempt } from '../../../../shared/domain/schemas';
 import type { JournalFilter } from '../../../../shared/journal/filter';
@@ -17,8 +18,13 @@ export async function buildReportFromDexie(
   for await (const page of scanAttempts(req.filter, { signal: req.signal }, db)) attempts.push(...page);
   const promptIds = [...new Set(attempts.map((a) => a.promptId))].sort();
   const versionIds = [...new Set(attempts.map((a) => a.promptVersion))].sort();
-  const prompts = (await db.prompts.bulkGet(promptIds)).filter((p) => p !== undefined);
-  const versions = (await db.promptVersions.bulkGet(versionIds)).filter((v) => v !== undefined);
-  const model = buildReport({ title: req.title, app: req.app, generatedAt: req.generatedAt, filter: req.filter, attempts, prompts, versions });
+  const caseIds = [...new Set(attempts.map((a) => a.caseId))].sort();
+  const [prompts, versions, cases, providers] = await Promise.all([
+    db.prompts.bulkGet(promptIds).then((l) => l.filter((p) => p !== undefined)),
+    db.promptVersions.bulkGet(versionIds).then((l) => l.filter((v) => v !== undefined)),
+    db.cases.bulkGet(caseIds).then((l) => l.filter((c) => c !== undefined)),
+    db.providers.toArray(),
+  ]);
+  const model = buildReport({ title: req.title, app: req.app, generatedAt: req.generatedAt, filter: req.filter, attempts, prompts, versions, cases, providers });
   return { html: renderHtml(model), markdown: renderMarkdown(model), attempts: attempts.length };
 }

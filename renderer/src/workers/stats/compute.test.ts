@@ -3,18 +3,22 @@ import { KNOWN_CELLS, KNOWN_DRIFT, knownJournal } from '../../../../shared/stats
 import { toStatsAttempt } from '../../../../shared/stats';
 import { attempt, check, human, judge } from '../../../../shared/stats/testing';
 import { mulberry32 } from '../../../../shared/stats/prng';
-import { computeCompare, computeMatrix, computePlots, ecdfOnGrid, replicatesFor, settlePlan, verdictSentence, type WorkerAttempt } from './compute';
+import { computeCompare, computeMatrix, computePlots, ecdfOnGrid, mostlyUngraded, replicatesFor, settlePlan, verdictSentence, type WorkerAttempt } from './compute';
 import { comparePair, verdictOf } from '../../../../shared/stats';
 import type { CompareResult, GalleryColumn, PairResult, PromptComparison } from './protocol';
+import { KNOWN_PROVIDER } from '../../../../shared/stats/known-journal';
+import { targetKey } from '../../../../shared/report/names';
 
 const known = (): WorkerAttempt[] => knownJournal().map((a) => ({ ...toStatsAttempt(a), runId: a.runId }));
+/** The known journal's targets: every model on one provider. */
+const k = (model: string) => targetKey(KNOWN_PROVIDER, model);
 const extras = { access: 'test', versions: [], tags: [], prompts: [] };
 
 describe('computeMatrix', () => {
   it('gives one cell per prompt × model with the hand-worked floors, and marks drift on the drifting cells only', () => {
     const m = computeMatrix(known(), false, extras);
     expect(m.rows.map((r) => r.key)).toEqual(['extract', 'summarise']);
-    expect(m.models).toEqual(['model-a', 'model-b', 'model-c', 'model-d']);
+    expect(m.targets.map((t) => t.key)).toEqual(['model-a', 'model-b', 'model-c', 'model-d'].map(k));
     expect(m.cells).toHaveLength(6);
     for (const k of KNOWN_CELLS) {
       const c = m.cells.find((x) => x.prompt === k.prompt && x.model === k.model)!;
@@ -42,9 +46,115 @@ describe('computeMatrix', () => {
   });
 });
 
+/**
+ * The mock tour's run, plus the same small model on a second provider: two
+ * targets share the model id `mock-small+ttft=150+tps=80`. mock-large has 14
+ * overloaded failures and 60 ok answers no one has graded yet.
+ */
+function twoProviders(): WorkerAttempt[] {
+  const SMALL = 'mock-small+ttft=150+tps=80';
+  const out: WorkerAttempt[] = [];
+  let t = 0;
+  for (const [providerId, model, quality] of [
+    ['mock', SMALL, 0.9],
+    ['proxy', SMALL, 0.3],
+  ] as const) {
+    for (let c = 0; c < 5; c++) {
+      for (let r = 0; r < 4; r++) {
+        const score = Math.min(1, quality + ((c + r) % 3) * 0.05);
+        t++;
+        const served = providerId === 'proxy' && t % 20 > 10 ? 'small-v2' : 'small-v1';
+        out.push({ ...attempt({ providerId, model, servedModel: served, caseId: `case-${c}`, repeatIndex: r, startedAt: t, queuedAt: t, grades: [check(score >= 0.5, score)] }), runId: 'run-1' });
+      }
+    }
+  }
+  for (let i = 0; i < 74; i++) {
+    t++;
+    const failed = i % 5 === 4 && i < 70;
+    out.push({
+      ...attempt({ providerId: 'mock', model: 'mock-large', caseId: `case-${i % 5}`, repeatIndex: Math.floor(i / 5), startedAt: t, queuedAt: t, status: failed ? 'failed' : 'ok', failure: failed ? { class: 'overloaded' } : null }),
+      runId: 'run-1',
+    });
+  }
+  return out;
+}
+
+describe('targets: one model id on two providers', () => {
+  const journal = twoProviders();
+  const small = (p: string) => targetKey(p, 'mock-small+ttft=150+tps=80');
+
+  it('gives each (provider, model) its own column, cells and drift', () => {
+    const m = computeMatrix(journal, false, extras);
+    expect(m.targets).toEqual([
+      { key: targetKey('mock', 'mock-large'), providerId: 'mock', model: 'mock-large' },
+      { key: small('mock'), providerId: 'mock', model: 'mock-small+ttft=150+tps=80' },
+      { key: small('proxy'), providerId: 'proxy', model: 'mock-small+ttft=150+tps=80' },
+    ]);
+    const cell = (key: string) => m.cells.find((c) => c.target === key)!;
+    expect(cell(small('mock')).stats.counts.total).toBe(20);
+    expect(cell(small('proxy')).stats.counts.total).toBe(20);
+    expect(cell(small('mock')).stats.passRate.k).toBe(20);
+    expect(cell(small('proxy')).stats.passRate.k).toBe(0);
+    // The served-model change happened on the proxy only.
+    expect(cell(small('proxy')).drift.length).toBeGreaterThan(0);
+    expect(cell(small('mock')).drift).toEqual([]);
+  });
+
+  it('compares them with each other, with a gallery column each', () => {
+    const r = computeCompare(journal, [small('mock'), small('proxy')], null, 40, { [small('mock')]: 'mock-small · Tenth mock', [small('proxy')]: 'mock-small · Proxy' });
+    expect(r.pairs).toHaveLength(1);
+    expect(r.pairs[0].overall.attempts).toEqual({ a: 20, b: 20 });
+    expect(r.pairs[0].verdict).toMatch(/^mock-small · Tenth mock scores higher than mock-small · Proxy/);
+    expect(r.gallery.map((g) => [g.target, g.scored])).toEqual([
+      [small('mock'), 20],
+      [small('proxy'), 20],
+    ]);
+  });
+
+  it('plots a series per target', () => {
+    const p = computePlots(journal, null);
+    expect(p.score.series.map((s) => [s.target, s.n])).toEqual([
+      [targetKey('mock', 'mock-large'), 14],
+      [small('mock'), 20],
+      [small('proxy'), 20],
+    ]);
+  });
+});
+
+describe('ungraded answers', () => {
+  const journal = twoProviders();
+  const large = targetKey('mock', 'mock-large');
+
+  it('the matrix keeps the floor as defined and returns the ungraded count beside it', () => {
+    const c = computeMatrix(journal, false, extras).cells.find((x) => x.target === large)!;
+    // PRODUCT.md: failures count as fails, ungraded ok answers are in neither denominator.
+    expect(c.stats.passRate.n).toBe(14);
+    expect(c.stats.passRate.k).toBe(0);
+    expect(c.stats.counts.ungradedOk).toBe(60);
+    expect(c.stats.counts.eligible).toBe(74);
+    expect(mostlyUngraded(c.stats.counts.eligible, c.stats.counts.ungradedOk)).toBe(true);
+  });
+
+  it('plots no floor for windows of mostly ungraded answers, and counts them', () => {
+    const p = computePlots(journal, [large]);
+    const f = p.floor.passFloor[0];
+    // Not a line stuck at 0 from the failures alone: no point at all.
+    expect(f.y.every((v) => v === null)).toBe(true);
+    expect(f.ungradedWindows).toBeGreaterThan(0);
+    expect(f.n).toBe(0);
+    expect(p.score.series[0]).toMatchObject({ n: 14, ungraded: 60 });
+  });
+
+  it('mostlyUngraded: more than half of the eligible attempts', () => {
+    expect(mostlyUngraded(74, 60)).toBe(true);
+    expect(mostlyUngraded(10, 5)).toBe(false);
+    expect(mostlyUngraded(0, 0)).toBe(false);
+  });
+});
+
 describe('computeCompare', () => {
   it('compares per prompt and overall, with a verdict that claims only what the interval supports', () => {
-    const r = computeCompare(known(), ['model-a', 'model-b'], null);
+    const r = computeCompare(known(), [k('model-a'), k('model-b')], null);
     expect(r.prompts).toEqual(['extract', 'summarise']);
     expect(r.pairs).toHaveLength(1);
     const pair = r.pairs[0];
@@ -58,19 +168,19 @@ describe('computeCompare', () => {
   });
 
   it('takes the bottom decile of each model, failures first', () => {
-    const r = computeCompare(known(), ['model-a', 'model-b'], ['extract', 'summarise']);
-    const b = r.gallery.find((g) => g.model === 'model-b')!;
+    const r = computeCompare(known(), [k('model-a'), k('model-b')], ['extract', 'summarise']);
+    const b = r.gallery.find((g) => g.target === k('model-b'))!;
     expect(b.scored).toBe(40);
     expect(b.items).toHaveLength(4);
     expect(b.items.every((i) => i.score === 0)).toBe(true);
-    const a = r.gallery.find((g) => g.model === 'model-a')!;
+    const a = r.gallery.find((g) => g.target === k('model-a'))!;
     expect(a.items[0].status).toBe('failed');
     expect(a.items[0].failureClass).toBe('timeout');
     expect(a.items.map((i) => i.score)).toEqual([...a.items.map((i) => i.score)].sort((x, y) => x - y));
   });
 
   it('restricts to the chosen prompts', () => {
-    const r = computeCompare(known(), ['model-a', 'model-b'], ['extract']);
+    const r = computeCompare(known(), [k('model-a'), k('model-b')], ['extract']);
     expect(r.prompts).toEqual(['extract']);
     expect(r.pairs[0].perPrompt).toHaveLength(1);
   });
@@ -82,15 +192,22 @@ describe('computeCompare', () => {
  * the pooled comparison on copies of the attempts whose case id carries the
  * prompt, and a verdict pass of its own for the gallery.
  */
-function straightforwardCompare(attempts: readonly WorkerAttempt[], models: readonly string[], prompts: readonly string[] | null, galleryCap = 40): CompareResult {
+function straightforwardCompare(
+  attempts: readonly WorkerAttempt[],
+  models: readonly string[],
+  prompts: readonly string[] | null,
+  galleryCap = 40,
+  labels: Record<string, string> = {},
+): CompareResult {
   const SEP = '\u001f';
   const byModelPrompt = new Map<string, Map<string, WorkerAttempt[]>>();
   const used = new Set<string>();
   for (const a of attempts) {
-    if (!models.includes(a.model) || (prompts && !prompts.includes(a.promptId))) continue;
+    const target = targetKey(a.providerId, a.model);
+    if (!models.includes(target) || (prompts && !prompts.includes(a.promptId))) continue;
     used.add(a.promptId);
-    if (!byModelPrompt.has(a.model)) byModelPrompt.set(a.model, new Map());
-    const m = byModelPrompt.get(a.model)!;
+    if (!byModelPrompt.has(target)) byModelPrompt.set(target, new Map());
+    const m = byModelPrompt.get(target)!;
     m.set(a.promptId, [...(m.get(a.promptId) ?? []), a]);
   }
   const promptList = [...used].sort();
@@ -112,11 +229,11 @@ function straightforwardCompare(attempts: readonly WorkerAttempt[], models: read
       }
       const overall = comparePair(allA, allB, { replicates: replicatesFor(allA.length + allB.length) });
       overall.perCase = overall.perCase.map((c) => ({ ...c, caseId: c.caseId.split(SEP).join(' / ') }));
-      pairs.push({ a, b, perPrompt, overall, verdict: verdictSentence(a, b, overall, perPrompt) });
+      pairs.push({ a, b, perPrompt, overall, verdict: verdictSentence(labels[a], labels[b], overall, perPrompt) });
     }
   }
-  const gallery: GalleryColumn[] = models.map((model) => {
-    const scored = [...(byModelPrompt.get(model)?.values() ?? [])]
+  const gallery: GalleryColumn[] = models.map((target) => {
+    const scored = [...(byModelPrompt.get(target)?.values() ?? [])]
       .flat()
       .filter((a) => !a.judgeOf)
       .map((a) => ({ a, v: verdictOf(a) }))
@@ -134,17 +251,18 @@ function straightforwardCompare(attempts: readonly WorkerAttempt[], models: read
       failureMessage: null,
       output: '',
     }));
-    return { model, scored: scored.length, items };
+    return { target, scored: scored.length, items };
   });
-  return { models: [...models], prompts: promptList, pairs, gallery };
+  return { targets: [...models], prompts: promptList, pairs, gallery };
 }
 
 /**
  * A journal with everything a comparison must get right: uneven repeats,
  * retries sharing a repeat index, repeats out of order, cases one model lacks,
  * a prompt one model never ran, failures, ungraded attempts and judge calls,
- * human/check/judge grades, tied scores and tied start times — and two
- * prompt ids that make the same pooled (prompt, case) key.
+ * human/check/judge grades, tied scores and tied start times, two prompt
+ * ids that make the same pooled (prompt, case) key — and one model id on two
+ * providers, which are two targets.
  */
 function generatedJournal(seed: number): WorkerAttempt[] {
   const rng = mulberry32(seed);
@@ -156,9 +274,15 @@ function generatedJournal(seed: number): WorkerAttempt[] {
     ['p', ['x\u001fy', 'z']],
     ['p\u001fx', ['y']],
   ];
-  const models = ['m1', 'm2', 'm3', 'm4'];
+  const targets = [
+    ['pv', 'm1'],
+    ['pv', 'm2'],
+    ['pv', 'm3'],
+    ['pv', 'm4'],
+    ['pw', 'm1'],
+  ];
   for (const [promptId, cases] of prompts) {
-    for (const model of models) {
+    for (const [t, [providerId, model]] of targets.entries()) {
       if (model === 'm4' && promptId === 'beta') continue;
       // On 'alpha' every model has 3 scored repeats of every case, so McNemar applies there.
       const even = promptId === 'alpha';
@@ -169,7 +293,7 @@ function generatedJournal(seed: number): WorkerAttempt[] {
         const twist = even ? 1 : rng();
         if (twist < 0.1) order.reverse();
         else if (twist < 0.2) order.push(0);
-        const quality = 0.3 + 0.15 * models.indexOf(model);
+        const quality = 0.3 + 0.12 * t;
         for (const repeatIndex of order) {
           const failed = rng() < 0.1;
           const score = Math.round(Math.min(1, Math.max(0, quality + (rng() - 0.5) * 0.6)) * 20) / 20;
@@ -184,7 +308,7 @@ function generatedJournal(seed: number): WorkerAttempt[] {
               caseId,
               repeatIndex,
               promptVersion: `${promptId}-v1`,
-              providerId: 'pv',
+              providerId,
               status: failed ? 'failed' : 'ok',
               failure: failed ? { class: 'timeout' } : null,
               grades,
@@ -193,7 +317,7 @@ function generatedJournal(seed: number): WorkerAttempt[] {
             }),
             runId: `run-${repeatIndex}`,
           });
-          if (rng() < 0.05) out.push({ ...attempt({ promptId, model, caseId, repeatIndex, judgeOf: out.at(-1)!.id, grades: [check(true, 1)], startedAt: t, queuedAt: t }), runId: 'run-j' });
+          if (rng() < 0.05) out.push({ ...attempt({ promptId, model, providerId, caseId, repeatIndex, judgeOf: out.at(-1)!.id, grades: [check(true, 1)], startedAt: t, queuedAt: t }), runId: 'run-j' });
         }
       }
     }
@@ -210,10 +334,17 @@ describe('computeCompare against the straightforward computation', () => {
   it('gives the same result, number for number, on generated journals', () => {
     for (const seed of [1, 2, 3]) {
       const journal = generatedJournal(seed);
-      const models = ['m1', 'm2', 'm3', 'm4'];
-      const fast = computeCompare(journal, models, null);
-      expect(fast).toEqual(straightforwardCompare(journal, models, null));
-      expect(computeCompare(journal, ['m3', 'm1'], ['beta', 'p', 'p\u001fx'], 5)).toEqual(straightforwardCompare(journal, ['m3', 'm1'], ['beta', 'p', 'p\u001fx'], 5));
+      const models = [targetKey('pv', 'm1'), targetKey('pv', 'm2'), targetKey('pv', 'm3'), targetKey('pv', 'm4'), targetKey('pw', 'm1')];
+      const labels = { [models[0]]: 'm1 · pv', [models[1]]: 'm2', [models[2]]: 'm3', [models[3]]: 'm4', [models[4]]: 'm1 · pw' };
+      const fast = computeCompare(journal, models, null, 40, labels);
+      expect(fast).toEqual(straightforwardCompare(journal, models, null, 40, labels));
+      const some = [models[2], models[0], models[4]];
+      expect(computeCompare(journal, some, ['beta', 'p', 'p\u001fx'], 5, labels)).toEqual(straightforwardCompare(journal, some, ['beta', 'p', 'p\u001fx'], 5, labels));
+      // The same model id on two providers is two targets, compared with each other.
+      const twin = fast.pairs.find((p) => p.a === models[0] && p.b === models[4])!;
+      expect(twin.overall.attempts.a).toBeGreaterThan(0);
+      expect(twin.verdict).toContain('m1 · pv');
+      expect(twin.verdict).toContain('m1 · pw');
       // The journal reaches what it is meant to: both pass tests, the colliding pooled key, settle plans.
       const tests = fast.pairs.flatMap((p) => [p.overall, ...p.perPrompt.map((x) => x.comparison)]).map((c) => c.passTest?.method);
       expect(tests).toContain('mcnemar-exact');
@@ -257,6 +388,18 @@ describe('settlePlan', () => {
     expect(verdictSentence('x', 'y', c, [])).toMatch(/^x and y are not distinguishable yet: .* spans zero\./);
   });
 
+  it('plans each target on its own provider when one model id is on two', () => {
+    const a = noisy('x', 0.02, 'run-1');
+    const b = noisy('y', 0, 'run-2').map((x) => ({ ...x, model: 'x', providerId: 'pw' }));
+    const r = computeCompare([...a, ...b], [targetKey('pv', 'x'), targetKey('pw', 'x')], null);
+    const settle = r.pairs[0].perPrompt[0].settle;
+    expect(settle?.targets).toEqual([
+      { providerId: 'pv', model: 'x' },
+      { providerId: 'pw', model: 'x' },
+    ]);
+    expect(settle?.repeats).toBe(67);
+  });
+
   it('plans nothing for a settled comparison', () => {
     const k = known();
     const a = k.filter((x) => x.model === 'model-a' && x.promptId === 'summarise');
@@ -288,8 +431,8 @@ describe('plots', () => {
   });
 
   it('computes ECDFs per model on shared grids and the floor in windows', () => {
-    const p = computePlots(known(), ['model-a', 'model-d']);
-    expect(p.score.series.map((s) => s.model)).toEqual(['model-a', 'model-d']);
+    const p = computePlots(known(), [k('model-a'), k('model-d')]);
+    expect(p.score.series.map((s) => s.target)).toEqual([k('model-a'), k('model-d')]);
     expect(p.score.x).toHaveLength(101);
     const a = p.score.series[0];
     expect(a.n).toBe(40);
@@ -297,7 +440,7 @@ describe('plots', () => {
     expect(a.y[100]).toBe(1);
     expect(p.latency.series[0].y.at(-1)).toBe(1);
     expect(p.floor.windowSize).toBe(10);
-    const d = p.floor.passFloor.find((s) => s.model === 'model-d')!;
+    const d = p.floor.passFloor.find((s) => s.target === k('model-d'))!;
     expect(d.n).toBe(10);
     const values = d.y.filter((v): v is number => v !== null);
     // The last window (all from the worse checkpoint) has a lower floor than the first.

@@ -21,6 +21,7 @@ import {
   type StatsAttempt,
   verdictOf,
 } from '../../../../shared/stats';
+import { parseTargetKey, targetKey, type TargetRef } from '../../../../shared/report/names';
 import type { CompareResult, GalleryColumn, MatrixCell, MatrixResult, PairResult, PlotSeries, PlotsResult, PromptComparison, SettlePlan } from './protocol';
 
 /** A projected attempt plus the run it belongs to (for "run N more": the run's settings are reused). */
@@ -35,9 +36,63 @@ export interface MatrixExtras {
   prompts: string[];
 }
 
-/** The matrix: prompts (optionally × cases) × models, with drift flags attached to the cells they touch. */
+/** Targets in reading order: by model id, then provider id (the same model on two endpoints side by side). */
+export function compareTargets(x: TargetRef, y: TargetRef): number {
+  return x.model < y.model ? -1 : x.model > y.model ? 1 : x.providerId < y.providerId ? -1 : x.providerId > y.providerId ? 1 : 0;
+}
+
+const sortTargetKeys = (keys: Iterable<string>) => [...keys].sort((x, y) => compareTargets(parseTargetKey(x), parseTargetKey(y)));
+
+/**
+ * Whether most of a set's answered-or-failed attempts have no verdict (ungraded
+ * ok answers): its pass floor and p10 score then rest on the failures and the
+ * few graded answers alone, and say little about the model.
+ */
+export function mostlyUngraded(eligible: number, ungraded: number): boolean {
+  return ungraded > 0 && ungraded * 2 > eligible;
+}
+
+/**
+ * The target key of each attempt's (provider, model), through one Map per
+ * level: no key string is built per attempt, and each key is one shared string.
+ */
+class TargetKeys {
+  private readonly byProvider = new Map<string, Map<string, string>>();
+
+  constructor(keys?: Iterable<string>) {
+    for (const k of keys ?? []) {
+      const t = parseTargetKey(k);
+      this.level(t.providerId).set(t.model, k);
+    }
+  }
+
+  private level(providerId: string) {
+    let m = this.byProvider.get(providerId);
+    if (!m) this.byProvider.set(providerId, (m = new Map()));
+    return m;
+  }
+
+  /** The key of a's target if it is one of those given; undefined otherwise. */
+  get(a: Pick<StatsAttempt, 'providerId' | 'model'>): string | undefined {
+    return this.byProvider.get(a.providerId)?.get(a.model);
+  }
+
+  /** The key of a's target, added if new. */
+  of(a: Pick<StatsAttempt, 'providerId' | 'model'>): string {
+    const m = this.level(a.providerId);
+    let k = m.get(a.model);
+    if (k === undefined) m.set(a.model, (k = targetKey(a.providerId, a.model)));
+    return k;
+  }
+}
+
+/**
+ * The matrix: prompts (optionally × cases) × targets — a target is (provider,
+ * model), so one model id on two providers is two columns — with drift flags
+ * attached to the cells they touch.
+ */
 export function computeMatrix(attempts: readonly StatsAttempt[], byCase: boolean, extras: MatrixExtras): MatrixResult {
-  const by: GroupBy[] = byCase ? ['prompt', 'case', 'model'] : ['prompt', 'model'];
+  const by: GroupBy[] = byCase ? ['prompt', 'case', 'provider', 'model'] : ['prompt', 'provider', 'model'];
   const cells = groupCells(attempts, by);
   const flags = detectDrift(attempts);
   const promptOfVersion = new Map<string, string>();
@@ -50,21 +105,24 @@ export function computeMatrix(attempts: readonly StatsAttempt[], byCase: boolean
     if (t > to) to = t;
   }
   const rowKeys = new Map<string, { key: string; prompt: string; caseId: string | null }>();
-  const models = new Set<string>();
+  const keys = new TargetKeys();
+  const targets = new Map<string, TargetRef & { key: string }>();
   const out: MatrixCell[] = cells.map((c: Cell) => {
     const prompt = c.key.prompt ?? '';
     const caseId = byCase ? (c.key.case ?? '') : null;
     const row = byCase ? `${prompt}${SEP}${caseId}` : prompt;
     if (!rowKeys.has(row)) rowKeys.set(row, { key: row, prompt, caseId });
+    const providerId = c.key.provider ?? '';
     const model = c.key.model ?? '';
-    models.add(model);
+    const target = keys.of({ providerId, model });
+    if (!targets.has(target)) targets.set(target, { key: target, providerId, model });
     const drift: number[] = [];
     flags.forEach((f, i) => {
-      if (f.model !== model) return;
+      if (f.model !== model || f.providerId !== providerId) return;
       if (f.kind === 'pass-rate' && promptOfVersion.get(f.promptVersion) !== prompt) return;
       drift.push(i);
     });
-    return { row, prompt, caseId, model, stats: c.stats, drift };
+    return { row, prompt, caseId, target, providerId, model, stats: c.stats, drift };
   });
   const rows = [...rowKeys.values()].sort((x, y) => x.prompt.localeCompare(y.prompt) || (x.caseId ?? '').localeCompare(y.caseId ?? ''));
   return {
@@ -72,7 +130,7 @@ export function computeMatrix(attempts: readonly StatsAttempt[], byCase: boolean
     access: extras.access,
     byCase,
     rows,
-    models: [...models].sort(),
+    targets: [...targets.values()].sort(compareTargets),
     cells: out,
     flags,
     versions: extras.versions,
@@ -193,30 +251,39 @@ function pool(into: Map<string, CaseGroup>, from: ReadonlyMap<string, CaseGroup>
 }
 
 /**
- * Each pair of the chosen models over the chosen prompts: per prompt, and all
- * prompts at once with (prompt, case) as the pairing unit. Plus, per model, the
- * bottom decile of its scored attempts (failures score 0, so they come first) —
- * without outputs: the worker reads those for the few ids chosen.
+ * Each pair of the chosen targets (`targetKey`: provider and model) over the
+ * chosen prompts: per prompt, and all prompts at once with (prompt, case) as
+ * the pairing unit. Plus, per target, the bottom decile of its scored attempts
+ * (failures score 0, so they come first) — without outputs: the worker reads
+ * those for the few ids chosen. `labels` name the targets in the verdict
+ * sentences (the model id where a target has none).
  *
- * Each model's attempts are scored, grouped by case and sorted once per prompt
+ * Each target's attempts are scored, grouped by case and sorted once per prompt
  * (`comparisonSide`), and once for the pooled comparison per set of prompts it
  * is pooled over — not once per pair; the bootstrap's case draws are made once
  * per number of shared cases (`BootstrapDraws`). The numbers are those of
  * `comparePair` on the raw attempts (tested against that computation).
  */
-export function computeCompare(attempts: readonly WorkerAttempt[], models: readonly string[], prompts: readonly string[] | null, galleryCap = 40): CompareResult {
+export function computeCompare(
+  attempts: readonly WorkerAttempt[],
+  targets: readonly string[],
+  prompts: readonly string[] | null,
+  galleryCap = 40,
+  labels: Readonly<Record<string, string>> = {},
+): CompareResult {
   const promptSet = prompts ? new Set(prompts) : null;
-  const modelSet = new Set(models);
-  const byModelPrompt = new Map<string, Map<string, ModelPrompt>>();
+  const wanted = new TargetKeys(targets);
+  const byTargetPrompt = new Map<string, Map<string, ModelPrompt>>();
   const usedPrompts = new Set<string>();
   // One pass in journal order: the attempts lie in memory in that order, so
   // scoring them here reads each once and in sequence.
   for (const a of attempts) {
-    if (!modelSet.has(a.model)) continue;
+    const target = wanted.get(a);
+    if (target === undefined) continue;
     if (promptSet && !promptSet.has(a.promptId)) continue;
     usedPrompts.add(a.promptId);
-    let m = byModelPrompt.get(a.model);
-    if (!m) byModelPrompt.set(a.model, (m = new Map()));
+    let m = byTargetPrompt.get(target);
+    if (!m) byTargetPrompt.set(target, (m = new Map()));
     let mp = m.get(a.promptId);
     if (!mp) m.set(a.promptId, (mp = { attempts: [], scored: [], scores: [], byCase: new Map() }));
     mp.attempts.push(a);
@@ -228,40 +295,41 @@ export function computeCompare(attempts: readonly WorkerAttempt[], models: reado
   }
   // Per model and prompt: the per-prompt comparisons' side, and the case groups keyed by (prompt, case) for pooling.
   const sides = new Map<ModelPrompt, { side: ComparisonSide; byPromptCase: Map<string, CaseGroup> }>();
-  for (const m of byModelPrompt.values()) {
+  for (const m of byTargetPrompt.values()) {
     for (const [prompt, mp] of m) {
       const byPromptCase = new Map<string, CaseGroup>();
       for (const [caseId, g] of mp.byCase) byPromptCase.set(`${prompt}${SEP}${caseId}`, g);
       sides.set(mp, { side: comparisonSide(mp.byCase), byPromptCase });
     }
   }
-  // A model's pooled side depends only on the prompts pooled (those both models of a pair ran): usually the same for all its pairs.
+  // A target's pooled side depends only on the prompts pooled (those both targets of a pair ran): usually the same for all its pairs.
   const pooledSides = new Map<string, ComparisonSide>();
   const pooledSide = (model: string, pooled: readonly string[]) => {
     const key = JSON.stringify([model, pooled]);
     let side = pooledSides.get(key);
     if (!side) {
       const all = new Map<string, CaseGroup>();
-      for (const p of pooled) pool(all, sides.get(byModelPrompt.get(model)!.get(p)!)!.byPromptCase);
+      for (const p of pooled) pool(all, sides.get(byTargetPrompt.get(model)!.get(p)!)!.byPromptCase);
       pooledSides.set(key, (side = comparisonSide(all)));
     }
     return side;
   };
   // Comparisons with as many shared cases draw the same bootstrap cases: drawn once for all of them.
   const draws = new BootstrapDraws();
+  const labelOf = (key: string) => labels[key] ?? parseTargetKey(key).model;
   const promptList = [...usedPrompts].sort();
   const pairs: PairResult[] = [];
-  for (let i = 0; i < models.length; i++) {
-    for (let j = i + 1; j < models.length; j++) {
-      const a = models[i];
-      const b = models[j];
+  for (let i = 0; i < targets.length; i++) {
+    for (let j = i + 1; j < targets.length; j++) {
+      const a = targets[i];
+      const b = targets[j];
       const perPrompt: PromptComparison[] = [];
       const pooled: string[] = [];
       let countA = 0;
       let countB = 0;
       for (const p of promptList) {
-        const pa = byModelPrompt.get(a)?.get(p);
-        const pb = byModelPrompt.get(b)?.get(p);
+        const pa = byTargetPrompt.get(a)?.get(p);
+        const pb = byTargetPrompt.get(b)?.get(p);
         if (!pa || !pb) continue;
         const la = pa.attempts;
         const lb = pb.attempts;
@@ -274,11 +342,11 @@ export function computeCompare(attempts: readonly WorkerAttempt[], models: reado
       }
       const overall = compareSides(pooledSide(a, pooled), pooledSide(b, pooled), { replicates: replicatesFor(countA + countB), draws });
       overall.perCase = overall.perCase.map((c) => ({ ...c, caseId: c.caseId.split(SEP).join(' / ') }));
-      pairs.push({ a, b, perPrompt, overall, verdict: verdictSentence(a, b, overall, perPrompt) });
+      pairs.push({ a, b, perPrompt, overall, verdict: verdictSentence(labelOf(a), labelOf(b), overall, perPrompt) });
     }
   }
-  const gallery: GalleryColumn[] = models.map((model) => {
-    const lists = [...(byModelPrompt.get(model)?.values() ?? [])];
+  const gallery: GalleryColumn[] = targets.map((target) => {
+    const lists = [...(byTargetPrompt.get(target)?.values() ?? [])];
     let scored = 0;
     for (const mp of lists) scored += mp.scored.length;
     const take = Math.min(galleryCap, Math.ceil(scored / 10));
@@ -300,7 +368,7 @@ export function computeCompare(attempts: readonly WorkerAttempt[], models: reado
       }
     }
     return {
-      model,
+      target,
       scored,
       items: worst.map(({ a, score }) => ({
         id: a.id,
@@ -315,7 +383,7 @@ export function computeCompare(attempts: readonly WorkerAttempt[], models: reado
       })),
     };
   });
-  return { models: [...models], prompts: promptList, pairs, gallery };
+  return { targets: [...targets], prompts: promptList, pairs, gallery };
 }
 
 /** Fraction of `sorted` ≤ each x of an ascending grid, in one merge-like pass. */
@@ -331,63 +399,83 @@ export function ecdfOnGrid(sorted: ArrayLike<number>, grid: readonly number[]): 
   return out;
 }
 
-/** ECDFs of scores and latencies per model on shared grids, and the floor per model in rolling windows. */
-export function computePlots(attempts: readonly StatsAttempt[], models: readonly string[] | null): PlotsResult {
-  const byModel = new Map<string, StatsAttempt[]>();
+/**
+ * ECDFs of scores and latencies per target on shared grids, and the floors per
+ * target in rolling windows. Ungraded answers have no score: the score series
+ * counts them apart, and a window where most answers are ungraded gets no
+ * floor point (its floor would be read from its failures alone) and is counted
+ * in `ungradedWindows` instead.
+ */
+export function computePlots(attempts: readonly StatsAttempt[], targets: readonly string[] | null): PlotsResult {
+  const wanted = targets ? new TargetKeys(targets) : null;
+  const keys = new TargetKeys();
+  const byTarget = new Map<string, StatsAttempt[]>();
   for (const a of attempts) {
-    if (a.judgeOf || (models && !models.includes(a.model))) continue;
-    const list = byModel.get(a.model);
+    if (a.judgeOf) continue;
+    const key = wanted ? wanted.get(a) : keys.of(a);
+    if (key === undefined) continue;
+    const list = byTarget.get(key);
     if (list) list.push(a);
-    else byModel.set(a.model, [a]);
+    else byTarget.set(key, [a]);
   }
-  const names = [...byModel.keys()].sort();
+  const names = sortTargetKeys(byTarget.keys());
   const scoreGrid = Array.from({ length: 101 }, (_, i) => i / 100);
   const scores = new Map<string, Float64Array>();
+  const ungraded = new Map<string, number>();
   const latencies = new Map<string, Float64Array>();
   let latencyMax = 0;
   for (const m of names) {
     const s: number[] = [];
     const l: number[] = [];
-    for (const a of byModel.get(m)!) {
+    let u = 0;
+    for (const a of byTarget.get(m)!) {
       const v = verdictOf(a);
       if (v.verdict === 'pass' || v.verdict === 'fail') s.push(v.score ?? 0);
+      else if (v.verdict === 'ungraded') u++;
       if (a.status === 'ok' && a.latencyMs !== null && Number.isFinite(a.latencyMs)) l.push(a.latencyMs);
     }
     const ss = Float64Array.from(s).sort();
     const ls = Float64Array.from(l).sort();
     scores.set(m, ss);
+    ungraded.set(m, u);
     latencies.set(m, ls);
     // The grid stops at the largest p99 so one stray timeout does not squash every curve to the left.
     if (ls.length) latencyMax = Math.max(latencyMax, ls[Math.min(ls.length - 1, Math.floor(ls.length * 0.99))]);
   }
   const latencyGrid = latencyMax > 0 ? Array.from({ length: 121 }, (_, i) => (latencyMax * 1.02 * i) / 120) : [];
 
-  const eligible = names.map((m) => byModel.get(m)!.filter((a) => a.status === 'ok' || a.status === 'failed').length).sort((x, y) => x - y);
+  const eligible = names.map((m) => byTarget.get(m)!.filter((a) => a.status === 'ok' || a.status === 'failed').length).sort((x, y) => x - y);
   const median = eligible.length ? eligible[Math.floor(eligible.length / 2)] : 0;
-  // About 20 windows for a typical model, never fewer than 10 attempts per window.
+  // About 20 windows for a typical target, never fewer than 10 attempts per window.
   const windowSize = Math.max(10, Math.min(1000, Math.round(median / 20)));
-  const windowsByModel = new Map(names.map((m) => [m, rollingWindows(byModel.get(m)!, windowSize)]));
+  const windowsByTarget = new Map(names.map((m) => [m, rollingWindows(byTarget.get(m)!, windowSize)]));
   const times = new Set<number>();
-  for (const ws of windowsByModel.values()) for (const w of ws) times.add(w.to);
+  for (const ws of windowsByTarget.values()) for (const w of ws) times.add(w.to);
   const x = [...times].sort((p, q) => p - q);
   const index = new Map(x.map((t, i) => [t, i]));
   const passFloor: PlotSeries[] = [];
   const scoreFloor: PlotSeries[] = [];
   for (const m of names) {
-    const ws = windowsByModel.get(m)!;
+    const ws = windowsByTarget.get(m)!;
     const pf: (number | null)[] = x.map(() => null);
     const sf: (number | null)[] = x.map(() => null);
+    let skipped = 0;
     for (const w of ws) {
+      // passRate.n counts the window's attempts with a verdict (graded ok + failed); the rest of its eligible ones are ungraded answers.
+      if (mostlyUngraded(w.eligible, w.eligible - w.passRate.n)) {
+        skipped++;
+        continue;
+      }
       const i = index.get(w.to)!;
       pf[i] = w.passRate.n > 0 ? w.passRate.lower : null;
       sf[i] = w.p10.value;
     }
-    passFloor.push({ model: m, n: ws.length, y: pf });
-    scoreFloor.push({ model: m, n: ws.length, y: sf });
+    passFloor.push({ target: m, n: ws.length - skipped, y: pf, ungradedWindows: skipped });
+    scoreFloor.push({ target: m, n: ws.length - skipped, y: sf, ungradedWindows: skipped });
   }
   return {
-    score: { x: scoreGrid, series: names.map((m) => ({ model: m, n: scores.get(m)!.length, y: ecdfOnGrid(scores.get(m)!, scoreGrid) })) },
-    latency: { x: latencyGrid, series: names.map((m) => ({ model: m, n: latencies.get(m)!.length, y: ecdfOnGrid(latencies.get(m)!, latencyGrid) })) },
+    score: { x: scoreGrid, series: names.map((m) => ({ target: m, n: scores.get(m)!.length, y: ecdfOnGrid(scores.get(m)!, scoreGrid), ungraded: ungraded.get(m)! })) },
+    latency: { x: latencyGrid, series: names.map((m) => ({ target: m, n: latencies.get(m)!.length, y: ecdfOnGrid(latencies.get(m)!, latencyGrid) })) },
     floor: { x, windowSize, passFloor, scoreFloor },
   };
 }

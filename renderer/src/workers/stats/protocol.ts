@@ -17,11 +17,25 @@ export interface StatsFilter {
 
 export const NO_FILTER: StatsFilter = { from: null, to: null, promptVersion: null, tag: null, promptIds: null };
 
+/**
+ * What attempts were sent to: a provider and a model id on it. Keyed by
+ * `targetKey` (shared/report/names); the page names it (display name, provider
+ * name where needed) with `nameTargets`.
+ */
+export interface Target {
+  key: string;
+  providerId: string;
+  model: string;
+}
+
 export interface MatrixCell {
   /** Row key: prompt, or prompt + case when expanded. */
   row: string;
   prompt: string;
   caseId: string | null;
+  /** Column: the target's key. */
+  target: string;
+  providerId: string;
   model: string;
   stats: CellStats;
   /** Indexes into MatrixResult.flags of the drift flags touching this cell. */
@@ -35,7 +49,8 @@ export interface MatrixResult {
   access: string;
   byCase: boolean;
   rows: { key: string; prompt: string; caseId: string | null }[];
-  models: string[];
+  /** The columns, by model id then provider id. */
+  targets: Target[];
   cells: MatrixCell[];
   flags: DriftFlag[];
   /** Distinct values for the filter controls. */
@@ -59,7 +74,7 @@ export interface SettlePlan {
   promptVersion: string;
   caseIds: string[];
   targets: { providerId: string; model: string }[];
-  /** Extra repeats of every case, per model. */
+  /** Extra repeats of every case, per target. */
   repeats: number;
   /** First repeat index of the new attempts, after the ones already journaled. */
   firstRepeatIndex: number;
@@ -75,6 +90,7 @@ export interface PromptComparison {
 }
 
 export interface PairResult {
+  /** Target keys. */
   a: string;
   b: string;
   perPrompt: PromptComparison[];
@@ -97,24 +113,29 @@ export interface GalleryItem {
 }
 
 export interface GalleryColumn {
-  model: string;
+  target: string;
   /** Scored attempts (graded ok + failed) the decile was taken from. */
   scored: number;
   items: GalleryItem[];
 }
 
 export interface CompareResult {
-  models: string[];
+  targets: string[];
   prompts: string[];
   pairs: PairResult[];
   gallery: GalleryColumn[];
 }
 
 export interface PlotSeries {
-  model: string;
+  target: string;
+  /** Values behind the series: scored attempts, ok latencies, or windows plotted. */
   n: number;
   /** y values on the shared x grid; null where the series has no point. */
   y: (number | null)[];
+  /** Score series: ok answers without a verdict, in no score distribution. */
+  ungraded?: number;
+  /** Floor series: windows left out because most of their answers are ungraded. */
+  ungradedWindows?: number;
 }
 
 export interface PlotsResult {
@@ -127,8 +148,9 @@ export interface PlotsResult {
 export type StatsRequest =
   /** `reload: false` reuses the attempts already loaded for the same filter (e.g. only `byCase` changed). */
   | { id: number; kind: 'matrix'; filter: StatsFilter; byCase: boolean; reload: boolean }
-  | { id: number; kind: 'compare'; models: string[]; prompts: string[] | null }
-  | { id: number; kind: 'plots'; models: string[] | null };
+  /** `targets` are target keys; `labels` name them in the verdict sentences. */
+  | { id: number; kind: 'compare'; targets: string[]; prompts: string[] | null; labels: Record<string, string> }
+  | { id: number; kind: 'plots'; targets: string[] | null };
 
 export type StatsResponse =
   | { id: number; kind: 'matrix'; result: MatrixResult; timings: Timings }
