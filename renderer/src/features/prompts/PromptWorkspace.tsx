@@ -240,7 +240,8 @@ export function PromptWorkspace({ promptId }: { promptId: string }) {
         />
         <div className="page-actions">
           {unsaved && (
-            <span className="chip warn" role="status" title="The draft is kept as you type, but a run uses a saved version: Save version (Ctrl/Cmd+S) keeps this one.">
+            // Centred by hand: .page-actions stretches its items to the buttons' height.
+            <span className="chip warn" role="status" style={{ alignSelf: 'center' }} title="The draft is kept as you type, but a run uses a saved version: Save version (Ctrl/Cmd+S) keeps this one.">
               Unsaved changes
             </span>
           )}
