@@ -7,15 +7,15 @@ import { useStatsUi } from './store';
 import { useCaseNames, useTargetNames } from './useNames';
 
 /** One figure: the label carries the definition as its tooltip, the value its exact number for tests and copy. */
-function Fig(props: { k: FigureKey; cell: MatrixCell; label?: string; small?: boolean }) {
+function Fig(props: { k: FigureKey; cell: MatrixCell; label?: string; small?: boolean; weakBecause?: string }) {
   const def = FIGURES[props.k];
   const f = def.get(props.cell.stats);
   const label = props.label ?? def.label;
-  const weak = f.confidence !== 'ok';
+  const weak = f.confidence !== 'ok' || props.weakBecause !== undefined;
   return (
     <div className={props.small ? 'fig small' : 'fig'}>
       <dt title={def.definition}>{label}</dt>
-      <dd aria-label={label} data-value={f.value ?? ''} className={weak ? 'weak' : undefined} title={weak && f.value !== null ? `from ${f.n} values: too few to mean much` : undefined}>
+      <dd aria-label={label} data-value={f.value ?? ''} className={weak ? 'weak' : undefined} title={props.weakBecause ?? (weak && f.value !== null ? `from ${f.n} values: too few to mean much` : undefined)}>
         {formatFigure(def.unit, f.value)}
       </dd>
     </div>
@@ -29,6 +29,7 @@ function CellView({ cell, name }: { cell: MatrixCell; name: string }) {
   const ungraded = gradingNote(s);
   // Mostly ungraded: the floors would be read from the failures alone, so they step back and the note leads.
   const few = r.confidence !== 'ok' || Boolean(ungraded?.mostly);
+  const fromFailures = ungraded?.mostly ? `from ${r.n} attempts with a verdict while ${s.counts.ungradedOk} answers are ungraded: not yet a floor of this model` : undefined;
   return (
     <>
       {ungraded?.mostly ? (
@@ -49,9 +50,9 @@ function CellView({ cell, name }: { cell: MatrixCell; name: string }) {
       )}
       <dl className={few ? 'figs few' : 'figs'}>
         <div className="lead">
-          <Fig k="pass-floor" cell={cell} />
-          <Fig k="score-floor" cell={cell} />
-          <Fig k="score-best" cell={cell} label="best" small />
+          <Fig k="pass-floor" cell={cell} weakBecause={fromFailures} />
+          <Fig k="score-floor" cell={cell} weakBecause={fromFailures} />
+          <Fig k="score-best" cell={cell} label="best" small weakBecause={fromFailures} />
         </div>
         <Fig k="quality-floor" cell={cell} label="quality floor" />
         <Fig k="success-rate" cell={cell} label="success" />
