@@ -94,6 +94,19 @@ describe('Dexie export → import → export', () => {
     expect((await b.providers.toArray()).map((p) => p.name).sort()).toEqual(['  openai ', 'Local 1', 'Local 2', 'OpenAI (imported)']);
   });
 
+  it('an imported prompt whose name a prompt here has is renamed, and merging the same prompt again is not', async () => {
+    const { db } = await seeded(10, 13);
+    const file = await text(db, 'jsonl');
+    const b = freshDb();
+    const [first] = await db.prompts.toArray();
+    await b.prompts.add({ ...first!, id: 'prompt-b', name: ` ${first!.name.toUpperCase()} ` });
+    expect((await importIntoDexie(b, file, { mode: 'all-or-nothing' })).ok).toBe(true);
+    expect((await b.prompts.get(first!.id))?.name).toBe(`${first!.name} (imported)`);
+    // The same file again: everything exists, nothing renamed twice.
+    expect((await importIntoDexie(b, file, { mode: 'all-or-nothing' })).addedTotal).toBe(0);
+    expect((await b.prompts.toArray()).filter((p) => p.name.includes('(imported')).length).toBe(1);
+  });
+
   it('a bad file leaves the journal unchanged (all-or-nothing); valid-only imports the rest and lists the errors', async () => {
     const { db } = await seeded(50, 6);
     const lines = (await text(freshDbWith(await seeded(40, 8)), 'jsonl')).trimEnd().split('\n');

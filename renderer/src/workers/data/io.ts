@@ -21,6 +21,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import { findNameClash } from '../../db/repo/providers';
+import { promptNameKey } from '../../db/repo/prompts';
 import { ulid } from 'ulid';
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../../../../shared/domain/schemas';
 import { exportCsv, exportJsonBackup, exportJsonl, type JournalSource } from '../../../../shared/journal/export';
@@ -283,6 +284,32 @@ async function uniqueProviderNames(db: TenthDb, records: Provider[]): Promise<Pr
 }
 
 /**
+ * Prompt names differ (trimmed, ignoring case: the Prompts page's rule). An
+ * imported prompt whose name another prompt here (or earlier in the same
+ * file) has is renamed "… (imported)", "… (imported 2)".
+ */
+async function uniquePromptNames(db: TenthDb, records: Prompt[]): Promise<Prompt[]> {
+  const owner = new Map((await db.prompts.toArray()).map((p) => [promptNameKey(p.name), p.id]));
+  return records.map((p) => {
+    let name = p.name;
+    for (let n = 1; ; n++) {
+      const by = owner.get(promptNameKey(name));
+      if (by === undefined || by === p.id) break;
+      name = `${p.name} (imported${n > 1 ? ` ${n}` : ''})`;
+    }
+    owner.set(promptNameKey(name), p.id);
+    return name === p.name ? p : { ...p, name };
+  });
+}
+
+/** What an imported batch of one type becomes: providers and prompts renamed where their names clash. */
+async function renamed(db: TenthDb, type: DataRecordType, rows: readonly unknown[]): Promise<{ id: string }[]> {
+  if (type === 'provider') return uniqueProviderNames(db, rows as Provider[]);
+  if (type === 'prompt') return uniquePromptNames(db, rows as Prompt[]);
+  return rows as { id: string }[];
+}
+
+/**
  * Validates and imports a journal file into Dexie, merging by id. `source` is
  * a string, bytes, or a function opening a fresh stream (`() => file.stream()`).
  *
@@ -348,7 +375,7 @@ async function importStaged(db: TenthDb, source: ImportSource, opts: DexieImport
     const tables = [...new Set(held.map((h) => tableOf(db, h.type)))];
     await commitStaging(db, importId, tables, async () => {
       for (const h of held) {
-        const rows = h.type === 'provider' ? await uniqueProviderNames(db, h.rows as Provider[]) : h.rows;
+        const rows = await renamed(db, h.type, h.rows);
         await addSkippingExisting(tableOf(db, h.type), rows);
         written += rows.length;
       }
@@ -395,7 +422,7 @@ async function importDirect(db: TenthDb, source: ImportSource, opts: DexieImport
       onBatch: async <T extends DataRecordType>(type: T, records: RecordMap[T][]) => {
         opts.signal?.throwIfAborted();
         if (inFlight) await inFlight;
-        const rows = type === 'provider' ? await uniqueProviderNames(db, records as Provider[]) : records;
+        const rows = await renamed(db, type, records);
         // Adds, never puts: merging never overwrites a record the journal already has.
         const add = async (): Promise<void> => {
           if (type === 'attempt') {
