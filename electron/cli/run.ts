@@ -8,6 +8,7 @@
  * 1 the journal could not be written; 2 bad usage or a bad suite file;
  * 130 cancelled with Ctrl-C.
  */
+import { tuneHeapForRuns } from './heap';
 import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -64,6 +65,7 @@ function appVersion(): string {
 }
 
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+  tuneHeapForRuns();
   const err = (text: string) => io.stderr.write(`${text}\n`);
 
   let args;

@@ -52,12 +52,15 @@ import { buildRequest } from '../../shared/providers';
 import { createModelService } from '../../electron/services/models';
 import { undiciTransport } from '../../electron/services/http';
 import { JournalFile } from '../../electron/cli/journal-file';
+import { tuneHeapForRuns } from '../../electron/cli/heap';
 import { startMock, type GroundTruth } from '../mock/server';
 
 /** Set by tests/bench/vite.config.ts when this file is built into out/bench/runner.mjs. */
 declare const __TENTH_BENCH_BUNDLE__: boolean | undefined;
 const BUNDLED = typeof __TENTH_BENCH_BUNDLE__ !== 'undefined' && __TENTH_BENCH_BUNDLE__;
 const rssAtStart = process.memoryUsage.rss();
+// The heap setting `tenth run` uses (electron/cli/heap.ts): the engine measured as the CLI runs it.
+tuneHeapForRuns();
 
 const { values } = parseArgs({
   options: {
