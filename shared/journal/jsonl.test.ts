@@ -5,6 +5,7 @@ import {
   hashString,
   parseLine,
   readLines,
+  serializeParsed,
   serializeRecord,
   sniffHead,
   validateJournal,
@@ -301,5 +302,24 @@ describe('sniffHead', () => {
       { line: 0, code: 'not_journal', field: null, expected: 'a Tenth journal: its JSONL export or JSON backup', message: 'This is not a text file (it looks like a PNG image); Tenth imports its JSONL or JSON export.' },
     ]);
     expect(r.notJournal?.kind).toBe('binary');
+  });
+});
+
+describe('serializeParsed', () => {
+  it("gives serializeRecord's bytes for a parsed record, credentials masked the same way", () => {
+    const j = sampleJournal(60, 21);
+    const withSecrets = j.attempts.map((a, i) =>
+      i % 3 === 0
+        ? { ...a, request: { ...(a.request as object), headers: { authorization: 'Bearer sk-live-0123456789abcdef' } }, responseMeta: { status: 200, headers: { 'x-api-key': 'k-123456789' } } }
+        : a,
+    );
+    for (const a of withSecrets) {
+      const want = serializeRecord(a);
+      const parsed = parseLine(JSON.stringify(a), 1);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) continue;
+      expect(serializeParsed('attempt', parsed.record as unknown as Record<string, unknown>)).toBe(want);
+    }
+    expect(withSecrets.some((a) => serializeRecord(a).includes('sk-live'))).toBe(false);
   });
 });

@@ -134,6 +134,16 @@ export function checkAndSerialize(type: RecordType, value: unknown): CheckedLine
   return { ok: true, line: JSON.stringify(maskParsed(type, result.data as Record<string, unknown>)) };
 }
 
+/**
+ * The canonical line of a record that came out of its schema's parse (an
+ * import's records do): zod's output already has the keys in schema order,
+ * defaults filled and undeclared keys gone, so masking credentials and the
+ * native JSON.stringify give serializeRecord's bytes at about twice its speed.
+ */
+export function serializeParsed(type: RecordType, record: Record<string, unknown>): string {
+  return JSON.stringify(maskParsed(type, record));
+}
+
 /** The same masking as REDACT_PATHS, on a parsed record; copies only what changes. */
 function maskParsed(type: RecordType, data: Record<string, unknown>): Record<string, unknown> {
   if (type === 'attempt') {

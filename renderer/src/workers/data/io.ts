@@ -21,6 +21,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import { findNameClash } from '../../db/repo/providers';
+import { serializeParsed } from '../../../../shared/journal/jsonl';
 import { promptNameKey } from '../../db/repo/prompts';
 import { ulid } from 'ulid';
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../../../../shared/domain/schemas';
@@ -357,7 +358,9 @@ async function importStaged(db: TenthDb, source: ImportSource, opts: DexieImport
           }
           // One batch of pages commits while the next is read and validated.
           if (inFlight) await inFlight;
-          const write = addAttempts(records as Attempt[], db, { staged: importId }).then((n) => {
+          // Records come out of the schema's parse, so their canonical lines are a plain stringify away.
+          const lines = (records as Attempt[]).map((r) => serializeParsed('attempt', r as unknown as Record<string, unknown>));
+          const write = addAttempts(records as Attempt[], db, { staged: importId, lines }).then((n) => {
             written += n;
             opts.onWritten?.(written);
           });
