@@ -22,8 +22,12 @@ export interface JournalSource {
   versions?: Source<PromptVersion>;
   cases?: Source<Case>;
   runs?: Source<Run>;
-  /** Attempts, or their canonical lines as the journal keeps them in pages (written as they are). */
-  attempts?: Source<Attempt | CanonicalLine>;
+  /**
+   * Attempts, or their canonical lines as the journal keeps them in pages
+   * (written as they are); an item may be a page of them (an array), which is
+   * written without an await per attempt.
+   */
+  attempts?: Source<AttemptItem | readonly AttemptItem[]>;
 }
 
 /**
@@ -33,6 +37,14 @@ export interface JournalSource {
 export interface CanonicalLine {
   id: string;
   line: string;
+}
+
+export type AttemptItem = Attempt | CanonicalLine;
+
+/** A source's items one by one, a page (array) taken apart. Records are never arrays. */
+function* itemsOf<T>(item: T | readonly T[]): Generator<T> {
+  if (Array.isArray(item)) yield* item as readonly T[];
+  else yield item as T;
 }
 
 export function isCanonicalLine(v: unknown): v is CanonicalLine {
@@ -174,11 +186,13 @@ export async function* exportJsonl(source: JournalSource, opts: ExportOptions): 
   for (const type of DATA_RECORD_TYPES) {
     const list = source[SOURCE_KEY[type]] as Source<unknown> | undefined;
     if (!list) continue;
-    for await (const record of list) {
-      const line = recordLine(type, record, opts);
-      if (line === null) continue;
-      const out = chunker.push(line + '\n');
-      if (out !== null) yield out;
+    for await (const item of list) {
+      for (const record of itemsOf(item)) {
+        const line = recordLine(type, record, opts);
+        if (line === null) continue;
+        const out = chunker.push(line + '\n');
+        if (out !== null) yield out;
+      }
     }
   }
   const last = chunker.flush();
@@ -201,8 +215,8 @@ function isSource<T>(x: unknown): x is Source<T> {
  * Attempts as CSV: the header row, then one row per attempt, CRLF line ends.
  * Takes the attempts, or a whole `JournalSource` (only its attempts are used).
  */
-export async function* exportCsv(input: Source<Attempt | CanonicalLine> | JournalSource, opts: CsvExportOptions = {}): AsyncGenerator<string> {
-  const attempts: Source<Attempt | CanonicalLine> = isSource<Attempt | CanonicalLine>(input) ? input : ((input as JournalSource).attempts ?? []);
+export async function* exportCsv(input: Source<AttemptItem | readonly AttemptItem[]> | JournalSource, opts: CsvExportOptions = {}): AsyncGenerator<string> {
+  const attempts: Source<AttemptItem | readonly AttemptItem[]> = isSource<AttemptItem>(input) ? input : ((input as JournalSource).attempts ?? []);
   const secrets = opts.secrets ?? [];
   const batchSize = Math.max(1, opts.batchSize ?? 256);
   const emit = (text: string): string => {
@@ -211,7 +225,7 @@ export async function* exportCsv(input: Source<Attempt | CanonicalLine> | Journa
   };
   yield emit((opts.bom ? '\uFEFF' : '') + csvHeader() + '\r\n');
   let batch: Attempt[] = [];
-  for await (const a of attempts) {
+  for await (const item of attempts) for (const a of itemsOf(item)) {
     batch.push(isCanonicalLine(a) ? (JSON.parse(a.line) as Attempt) : a);
     if (batch.length >= batchSize) {
       yield emit(attemptsToCsvRows(batch));
@@ -251,11 +265,13 @@ export async function* exportJsonBackup(source: JournalSource, opts: ExportOptio
     const list = source[SOURCE_KEY[type]] as Source<unknown> | undefined;
     let n = 0;
     if (list) {
-      for await (const record of list) {
-        const line = recordLine(type, record, opts);
-        if (line === null) continue;
-        out = chunker.push((n++ ? ',\n' : '\n') + line);
-        if (out !== null) yield out;
+      for await (const item of list) {
+        for (const record of itemsOf(item)) {
+          const line = recordLine(type, record, opts);
+          if (line === null) continue;
+          out = chunker.push((n++ ? ',\n' : '\n') + line);
+          if (out !== null) yield out;
+        }
       }
     }
     out = chunker.push(n ? '\n]' : ']');
