@@ -37,7 +37,16 @@ async function start(downloads?: BrowserHostOptions['downloads']) {
     },
   };
   const server = createBridgeServer(handlers as Handlers);
-  host = await startBrowserHost({ server, rendererDir: dir, maxBodyBytes: 1024, downloads });
+  host = await startBrowserHost({
+    server,
+    rendererDir: dir,
+    maxBodyBytes: 1024,
+    downloads,
+    appendChunkBytes: async (handle, bytes) => {
+      appended.push({ handle, text: `bytes:${bytes.toString('utf8')}` });
+      return { bytes: bytes.length };
+    },
+  });
   return { host, server };
 }
 
@@ -110,6 +119,19 @@ describe('browser host', () => {
     expect((await raw(host.port, '/api/text/app:info', h, 'POST', 'x')).status).toBe(404);
     expect((await raw(host.port, `/api/text/files:appendChunk?handle=${handle}`, { ...h, authorization: 'Bearer nope' }, 'POST', 'x')).status).toBe(401);
     expect((await raw(host.port, `/api/text/files:appendChunk?handle=${handle}`, h, 'POST', 'x'.repeat(5000))).status).toBe(413);
+    expect(appended).toHaveLength(1);
+  });
+
+  it('takes an export chunk as raw bytes on /api/bytes/, with the handle as its only argument', async () => {
+    const { host } = await start();
+    const h = { host: `127.0.0.1:${host.port}`, authorization: `Bearer ${host.token}`, 'content-type': 'application/octet-stream' };
+    appended.length = 0;
+    const ok = await raw(host.port, '/api/bytes/files:appendChunk?handle=h1', h, 'POST', 'ünï\n');
+    expect(JSON.parse(ok.body)).toEqual({ ok: true, value: { bytes: Buffer.byteLength('ünï\n') } });
+    expect(appended).toEqual([{ handle: 'h1', text: 'bytes:ünï\n' }]);
+    expect(JSON.parse((await raw(host.port, '/api/bytes/files:appendChunk?handle=h1&more=1', h, 'POST', 'x')).body)).toMatchObject({ ok: false, error: { code: 'invalid_args' } });
+    expect((await raw(host.port, '/api/bytes/app:info', h, 'POST', 'x')).status).toBe(404);
+    expect((await raw(host.port, '/api/bytes/files:appendChunk?handle=h1', { ...h, authorization: 'Bearer nope' }, 'POST', 'x')).status).toBe(401);
     expect(appended).toHaveLength(1);
   });
 

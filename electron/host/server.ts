@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { BridgeServer } from '../../shared/bridge/server';
+import { toErrorData, type BridgeServer } from '../../shared/bridge/server';
 import { CONTENT_SECURITY_POLICY } from '../../shared/bridge/security';
 
 export interface BrowserHostOptions {
@@ -30,6 +30,11 @@ export interface BrowserHostOptions {
    * stream, or null. Without it the route answers 404.
    */
   downloads?: { redeem(ticket: string): Promise<{ path: string; name: string; size: number } | null> };
+  /**
+   * files:appendChunk for a chunk sent as bytes (`POST /api/bytes/files:appendChunk?handle=…`,
+   * what the page sends export chunks as): checked for keys and written as they are.
+   */
+  appendChunkBytes?(handle: string, bytes: Buffer): Promise<{ bytes: number }>;
 }
 
 export interface BrowserHost {
@@ -222,6 +227,25 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       const envelope = await opts.server.invoke(name, { ...Object.fromEntries(url.searchParams), text });
       return sendJson(res, 200, envelope);
     }
+    if (kind === 'bytes' && channel === 'files:appendChunk' && opts.appendChunkBytes) {
+      // The chunk as bytes, written as they came (no decode and encode again);
+      // the one other argument is the handle, as in the call's schema.
+      const params = [...url.searchParams.keys()];
+      if (params.length !== 1 || params[0] !== 'handle') return sendJson(res, 200, { ok: false, error: { name: 'BridgeError', message: 'Invalid arguments: only handle', code: 'invalid_args' } });
+      let raw: Buffer;
+      try {
+        raw = await readRaw(req, maxBody);
+      } catch (error) {
+        const status = (error as { status?: number }).status ?? 400;
+        return deny(res, status, (error as Error).message, status === 413 ? 'too_large' : 'bad_body');
+      }
+      try {
+        return sendJson(res, 200, { ok: true, value: await opts.appendChunkBytes(url.searchParams.get('handle')!, raw) });
+      } catch (error) {
+        return sendJson(res, 200, { ok: false, error: toErrorData(error) });
+      }
+    }
+    if (kind === 'bytes') return deny(res, 404, `No bytes route for ${channel ?? ''}`, 'not_found');
     let args: unknown;
     try {
       args = await readBody(req, maxBody);

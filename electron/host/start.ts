@@ -43,6 +43,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<BrowserHost & 
     port: opts.port,
     token: opts.token,
     downloads: services.downloads,
+    appendChunkBytes: services.appendChunkBytes,
   });
   return { ...host, services };
 }

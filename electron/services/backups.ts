@@ -138,6 +138,18 @@ export function createChunkedFiles(opts: ChunkedFilesOptions) {
       return { handle: await begin(path, 'export'), path };
     },
 
+    /** Appends bytes (UTF-8 text) to an open export or backup, in order with the text appends. */
+    async appendBytes(handle: string, bytes: Uint8Array): Promise<{ bytes: number }> {
+      const f = get(handle);
+      const next = f.queue.then(async () => {
+        const { bytesWritten } = await f.fh.write(bytes, 0, bytes.length, null);
+        f.bytes += bytesWritten;
+      });
+      f.queue = next;
+      await next;
+      return { bytes: f.bytes };
+    },
+
     /** Appends text (UTF-8) to an open export or backup, through the file's one descriptor. */
     async append(handle: string, text: string): Promise<{ bytes: number }> {
       const f = get(handle);

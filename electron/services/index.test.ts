@@ -42,4 +42,25 @@ describe('services refuse to write a stored key into any file', () => {
       expect(await readFile(join(dataDir, 'exports', name), 'utf8')).not.toContain('56789abcdef');
     }
   });
+
+  it('chunks sent as bytes: written as they came, and a key split across them (raw or JSON-escaped) refused', async () => {
+    const made = await services();
+    const { server, dataDir } = made;
+    const begin = (await server.invoke('files:beginSave', { suggestedName: 'b.jsonl' })) as { ok: true; value: { handle: string; path: string } };
+    const handle = begin.value.handle;
+    const text = 'línea ✓ {"x":1}\n';
+    expect(await made.appendChunkBytes(handle, Buffer.from(text))).toEqual({ bytes: Buffer.byteLength(text) });
+    expect(await server.invoke('files:appendChunk', { handle, text: 'then text\n' })).toMatchObject({ ok: true });
+    const done = (await server.invoke('files:finishSave', { handle })) as { ok: true; value: { path: string } };
+    expect(await readFile(done.value.path, 'utf8')).toBe(`${text}then text\n`);
+
+    const again = (await server.invoke('files:beginSave', { suggestedName: 'c.jsonl' })) as { ok: true; value: { handle: string } };
+    const h2 = again.value.handle;
+    await made.appendChunkBytes(h2, Buffer.from('{"a":"sk-canary-0123'));
+    await expect(made.appendChunkBytes(h2, Buffer.from('456789abcdef"}\n'))).rejects.toMatchObject({ code: 'secret_in_export' });
+    await expect(made.appendChunkBytes('x'.repeat(101), Buffer.from('a'))).rejects.toMatchObject({ code: 'invalid_args' });
+    for (const name of await readdir(join(dataDir, 'exports')).catch(() => [] as string[])) {
+      expect(await readFile(join(dataDir, 'exports', name), 'utf8')).not.toContain('456789abcdef');
+    }
+  });
 });

@@ -5,7 +5,7 @@
  * very same code.
  */
 import { join } from 'node:path';
-import type { AppInfo, ConnectionReport, HostKind, LocalServer } from '../../shared/bridge/contract';
+import { MAX_CHUNK_CHARS, type AppInfo, type ConnectionReport, type HostKind, type LocalServer } from '../../shared/bridge/contract';
 import { BridgeError, createBridgeServer, type BridgeServer, type Handlers } from '../../shared/bridge/server';
 import type { ModelCallEvent, ModelCallRequest } from '../../shared/domain/model-call';
 import type { Provider } from '../../shared/domain/schemas';
@@ -39,6 +39,8 @@ export interface Services {
   secrets: SecretsService;
   /** One-time download tickets for exports (the browser host serves `/download/<ticket>`). */
   downloads: DownloadTickets;
+  /** files:appendChunk for a chunk that arrived as bytes (the browser host's raw route). */
+  appendChunkBytes(handle: string, bytes: Buffer): Promise<{ bytes: number }>;
 }
 
 export function createServices(opts: ServiceOptions): Services {
@@ -65,14 +67,22 @@ export function createServices(opts: ServiceOptions): Services {
    * JSON-escaped), with the tail of the previous chunk carried over so a key
    * split across two chunks is still caught. A hit stops the write.
    */
-  const tails = new Map<string, string>();
-  async function refuseSecrets(handle: string | null, text: string): Promise<void> {
+  const tails = new Map<string, Buffer>();
+  async function refuseSecretBytes(handle: string | null, bytes: Buffer): Promise<void> {
     const keys = (await secrets.all()).filter((k) => k.length >= 8);
     if (keys.length === 0) return;
-    const longest = Math.max(...keys.map((k) => JSON.stringify(k).length));
-    const window = (handle ? (tails.get(handle) ?? '') : '') + text;
-    for (const k of keys) {
-      if (window.includes(k) || window.includes(JSON.stringify(k).slice(1, -1))) {
+    // Each key as written raw and JSON-escaped, in UTF-8: what a file would hold.
+    const needles = keys.flatMap((k) => {
+      const raw = Buffer.from(k, 'utf8');
+      const escaped = Buffer.from(JSON.stringify(k).slice(1, -1), 'utf8');
+      return escaped.equals(raw) ? [raw] : [raw, escaped];
+    });
+    const longest = Math.max(...needles.map((n) => n.length));
+    const tail = handle ? tails.get(handle) : undefined;
+    // A key split across two chunks: the previous chunk's tail joined to this one's head.
+    const seam = tail ? Buffer.concat([tail, bytes.subarray(0, longest)]) : null;
+    for (const n of needles) {
+      if (bytes.includes(n) || (seam !== null && seam.includes(n))) {
         if (handle) {
           tails.delete(handle);
           await chunked.abort(handle).catch(() => undefined);
@@ -80,7 +90,23 @@ export function createServices(opts: ServiceOptions): Services {
         throw new BridgeError('A stored API key appeared in the data being written, so the file was not written.', 'secret_in_export');
       }
     }
-    if (handle) tails.set(handle, window.slice(-longest));
+    if (handle) {
+      const window = tail && bytes.length < longest ? Buffer.concat([tail, bytes]) : bytes;
+      tails.set(handle, Buffer.from(window.subarray(Math.max(0, window.length - longest))));
+    }
+  }
+  const refuseSecrets = (handle: string | null, text: string) => refuseSecretBytes(handle, Buffer.from(text, 'utf8'));
+
+  /**
+   * An export chunk as bytes (the browser host's raw route): checked for keys
+   * and written without decoding it to a string and encoding it again.
+   */
+  async function appendChunkBytes(handle: string, bytes: Buffer): Promise<{ bytes: number }> {
+    // The same bounds as the call's schema (contract.ts FileHandleId); the files service knows the handles.
+    if (handle.length < 1 || handle.length > 100) throw new BridgeError('Invalid arguments: handle', 'invalid_args');
+    if (bytes.length > MAX_CHUNK_CHARS * 3) throw new BridgeError(`A chunk is at most ${MAX_CHUNK_CHARS} characters`, 'invalid_args');
+    await refuseSecretBytes(handle, bytes);
+    return chunked.appendBytes(handle, bytes);
   }
 
   const handlers: Handlers = {
@@ -128,5 +154,5 @@ export function createServices(opts: ServiceOptions): Services {
     'stream:cancel': () => false,
     'model:call': (req, emit, signal) => models.call(req, emit, signal),
   };
-  return { server: createBridgeServer(handlers), handlers, secrets, downloads };
+  return { server: createBridgeServer(handlers), handlers, secrets, downloads, appendChunkBytes };
 }

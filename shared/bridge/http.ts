@@ -132,9 +132,11 @@ export function httpTransport(token: string, base = ''): Transport {
 export function httpTextCall(token: string, base = ''): (channelName: string, args: Record<string, string>, text: Blob | string) => Promise<Envelope<unknown>> {
   return async (channelName, args, text) => {
     try {
-      const res = await fetch(`${base}/api/text/${encodeURIComponent(channelName)}?${new URLSearchParams(args).toString()}`, {
+      // A Blob's bytes go as they are (the host writes them without decoding); a string as text.
+      const route = typeof text === 'string' ? 'text' : 'bytes';
+      const res = await fetch(`${base}/api/${route}/${encodeURIComponent(channelName)}?${new URLSearchParams(args).toString()}`, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain; charset=utf-8', authorization: `Bearer ${token}` },
+        headers: { 'content-type': typeof text === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream', authorization: `Bearer ${token}` },
         body: text,
       });
       return (await res.json()) as Envelope<unknown>;
