@@ -126,7 +126,7 @@ describe('browser host', () => {
     const { host } = await start();
     const h = { host: `127.0.0.1:${host.port}`, authorization: `Bearer ${host.token}`, 'content-type': 'application/octet-stream' };
     appended.length = 0;
-    const ok = await raw(host.port, '/api/bytes/files:appendChunk?handle=h1', h, 'POST', 'ünï\n');
+    const ok = await raw(host.port, '/api/bytes/files%3AappendChunk?handle=h1', h, 'POST', 'ünï\n');
     expect(JSON.parse(ok.body)).toEqual({ ok: true, value: { bytes: Buffer.byteLength('ünï\n') } });
     expect(appended).toEqual([{ handle: 'h1', text: 'bytes:ünï\n' }]);
     expect(JSON.parse((await raw(host.port, '/api/bytes/files:appendChunk?handle=h1&more=1', h, 'POST', 'x')).body)).toMatchObject({ ok: false, error: { code: 'invalid_args' } });

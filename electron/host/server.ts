@@ -227,7 +227,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       const envelope = await opts.server.invoke(name, { ...Object.fromEntries(url.searchParams), text });
       return sendJson(res, 200, envelope);
     }
-    if (kind === 'bytes' && channel === 'files:appendChunk' && opts.appendChunkBytes) {
+    if (kind === 'bytes' && channel && decodeURIComponent(channel) === 'files:appendChunk' && opts.appendChunkBytes) {
       // The chunk as bytes, written as they came (no decode and encode again);
       // the one other argument is the handle, as in the call's schema.
       const params = [...url.searchParams.keys()];
