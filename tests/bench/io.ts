@@ -103,9 +103,11 @@ export interface MemorySample {
 }
 
 /**
- * Samples memory every 250 ms. The Chromium process list is walked once a
- * second (walking /proc is itself costly: every 100 ms it took a fifth of a
- * core, which the previous figures paid for).
+ * Samples memory once a second, besides the samples a job's watcher takes
+ * twice a second. Reading every Chromium process's smaps_rollup is itself
+ * costly (at 250 ms it took about a sixth of a core on the host, which the
+ * export's figures paid for on two cores); the process list is walked once a
+ * second.
  */
 class MemorySampler {
   peak: MemorySample = { hostRssMb: 0, chromiumPssMb: 0 };
@@ -130,7 +132,7 @@ class MemorySampler {
   }
   start(): void {
     this.peak = { hostRssMb: 0, chromiumPssMb: 0 };
-    this.timer = setInterval(() => this.sample(), 250);
+    this.timer = setInterval(() => this.sample(), 1000);
   }
   stop(): MemorySample {
     if (this.timer) clearInterval(this.timer);
