@@ -123,4 +123,18 @@ describe('tenth stats', () => {
     expect(r.err).toMatch(/skipped 2 unreadable lines/);
     expect(r.cells).toHaveLength(1);
   });
+
+  it('keeps one model id on two providers apart by default, and says so', async () => {
+    const file = join(dir, 'two-providers.jsonl');
+    const rows = knownJournal();
+    const moved = rows.map((a, i) => (i % 2 ? { ...a, providerId: 'proxy' } : a));
+    await writeFile(file, `${moved.map((a) => JSON.stringify(a)).join('\n')}\n`);
+    const plain = await json([exportFile, '--json']);
+    const split = await json([file, '--json']);
+    expect(split.code).toBe(0);
+    expect(split.err).toMatch(/more than one provider; grouping by prompt, provider and model/);
+    expect(split.cells.length).toBeGreaterThan(plain.cells.length);
+    // An explicit --by is kept as given.
+    expect((await json([file, '--json', '--by', 'prompt,model'])).cells.length).toBe(plain.cells.length);
+  });
 });

@@ -223,6 +223,16 @@ export async function statsCommand(argv: string[], io: StatsIO = defaultIO()): P
     for (const m of loaded.errors.first) err(`  ${m}`);
   }
 
+  // One model id served by two providers (a local server and a proxy, say) is
+  // two targets: without --by, the default grouping keeps them apart.
+  if (args.values.by === undefined && !by.includes('provider')) {
+    const providersOf = new Map<string, Set<string>>();
+    for (const a of loaded.attempts) (providersOf.get(a.model) ?? providersOf.set(a.model, new Set()).get(a.model)!).add(a.providerId);
+    if ([...providersOf.values()].some((p) => p.size > 1)) {
+      by = ['prompt', 'provider', 'model'];
+      err('tenth stats: a model id appears under more than one provider; grouping by prompt, provider and model (pass --by to choose)');
+    }
+  }
   const cells = groupCells(loaded.attempts, by);
   const breachesByCell = cells.map((c) => (thresholds.length ? thresholdBreaches(c.stats, thresholds) : null));
 
