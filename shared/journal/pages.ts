@@ -54,7 +54,8 @@ export interface AttemptPageColumns {
 }
 
 /** What a page keeps of an attempt besides its line. */
-export type PagedFields = Pick<Attempt, 'id' | 'queuedAt' | 'runId' | 'promptId' | 'promptVersion' | 'caseId' | 'model' | 'providerId' | 'status' | 'failure'> & {
+export type PagedFields = Pick<Attempt, 'id' | 'queuedAt' | 'runId' | 'promptId' | 'promptVersion' | 'caseId' | 'model' | 'providerId' | 'status'> & {
+  failure: { class: FailureClass } | null;
   tags?: readonly string[] | null;
   judgeOf?: string | null;
 };
@@ -120,7 +121,8 @@ export interface PagedRow extends FilterableAttempt {
   line: number;
 }
 
-function rowOf(p: AttemptPageColumns, i: number): PagedRow {
+/** A page's attempt at line `i`, from its columns. */
+export function rowOf(p: AttemptPageColumns, i: number): PagedRow {
   const fc = p.failureClass[i] ?? null;
   return {
     id: p.ids[i]!,

@@ -13,7 +13,7 @@
  * attempts are, and the last few are kept split.
  */
 import type { Attempt } from '../../../../shared/domain/schemas';
-import { buildPage, ColdIndex, pageLines, PAGE_ATTEMPTS, type AttemptPageColumns, type PagedRow } from '../../../../shared/journal/pages';
+import { buildPage, ColdIndex, pageLines, PAGE_ATTEMPTS, rowOf, type AttemptPageColumns, type PagedRow } from '../../../../shared/journal/pages';
 import { serializeRecord } from '../../../../shared/journal/jsonl';
 import { ulid } from 'ulid';
 import type { Table } from 'dexie';
@@ -242,12 +242,12 @@ export async function unpage(db: TenthDb, ids: readonly string[]): Promise<Attem
   for (const [pageId, taken] of byPage) {
     const [cols, lines] = await Promise.all([db.attemptColumns.get(pageId), linesOf(db, pageId)]);
     if (!cols) throw new Error(`the journal page ${pageId} has no columns`);
-    const keepRows: Attempt[] = [];
+    const keepRows: PagedRow[] = [];
     const keepLines: string[] = [];
     lines.forEach((line, i) => {
       if (taken.has(i)) out.push(parseAttempt(line));
       else {
-        keepRows.push(columnsRow(cols, i));
+        keepRows.push(rowOf(cols, i));
         keepLines.push(line);
       }
     });
@@ -263,23 +263,4 @@ export async function unpage(db: TenthDb, ids: readonly string[]): Promise<Attem
     }
   }
   return out;
-}
-
-/** A page row's columns as the fields buildPage reads (the rest of the attempt is in its line). */
-function columnsRow(c: AttemptPageColumns, i: number): Attempt {
-  const fc = c.failureClass[i] ?? null;
-  return {
-    id: c.ids[i]!,
-    queuedAt: c.queuedAt[i]!,
-    runId: c.runId[i]!,
-    promptId: c.promptId[i]!,
-    promptVersion: c.promptVersion[i]!,
-    caseId: c.caseId[i]!,
-    model: c.model[i]!,
-    providerId: c.providerId[i]!,
-    status: c.status[i]!,
-    failure: fc === null ? null : { class: fc },
-    tags: c.tags[i] ?? undefined,
-    judgeOf: c.judgeOf[i] ?? null,
-  } as unknown as Attempt;
 }
