@@ -110,7 +110,15 @@ test('compare, plots and the drift timeline', async ({ page, app }) => {
   await page.getByRole('tab', { name: 'Plots' }).click();
   for (const name of ['Score distribution', 'Latency distribution', 'Floor over time']) {
     await expect(page.getByRole('figure', { name }).locator('canvas')).toHaveCount(1);
+    // The canvas is named as a picture, and its reading is there as text.
+    await expect(page.getByRole('figure', { name }).getByRole('img', { name: /the same as text below/ })).toBeVisible();
   }
+  const scores = page.getByRole('figure', { name: 'Score distribution' });
+  await scores.getByText('As text').click();
+  const scoreTable = scores.getByRole('table', { name: 'Score distribution as text' });
+  await expect(scoreTable.getByRole('columnheader', { name: 'p10 score' })).toBeVisible();
+  await expect(scoreTable.getByRole('rowheader', { name: 'model-a' })).toBeVisible();
+  await expect(scoreTable.getByRole('rowheader', { name: 'model-b' })).toBeVisible();
 
   await page.screenshot({ path: 'test-results/stats-plots.png', fullPage: true });
   await page.getByRole('tab', { name: /Drift/ }).click();

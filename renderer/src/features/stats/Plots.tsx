@@ -4,6 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { MatrixResult, PlotSeries, PlotsResult } from '../../workers/stats/protocol';
 import type { StatsClient } from './client';
 import { type TargetNames, useTargetNames } from './useNames';
+import { ecdfRows, floorRows } from './plotText';
 
 // Distinguishable in light and dark themes, and for the common colour-vision deficiencies (Okabe–Ito).
 const COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'];
@@ -47,7 +48,75 @@ function Chart(props: { data: uPlot.AlignedData; series: PlotSeries[]; names: Ta
       chart.destroy();
     };
   }, [props.data, props.series, props.names, props.xLabel, props.yLabel, props.time, props.yRange, props.stepped]);
-  return <div ref={box} className="uplot-box" />;
+  // The canvas is a picture of the table under it ("as text"), which screen readers read instead.
+  return <div ref={box} className="uplot-box" role="img" aria-label={`${props.yLabel} against ${props.xLabel} for ${props.series.map((s) => props.names(s.target).label).join(', ')}; the same as text below`} />;
+}
+
+const num = (v: number | null, digits: number) => (v === null ? '—' : v.toFixed(digits));
+
+/** An ECDF plot's reading as a table: where each curve reaches 0.1, 0.5 and 0.9. */
+function EcdfTable({ x, series, names, unit, digits, title }: { x: number[]; series: PlotSeries[]; names: TargetNames; unit: string; digits: number; title: string }) {
+  return (
+    <details className="plot-text">
+      <summary>As text</summary>
+      <table aria-label={`${title} as text`}>
+        <thead>
+          <tr>
+            <th scope="col">Target</th>
+            <th scope="col">N</th>
+            <th scope="col">p10 {unit}</th>
+            <th scope="col">p50 {unit}</th>
+            <th scope="col">p90 {unit}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ecdfRows(x, series).map((r) => (
+            <tr key={r.target}>
+              <th scope="row">{names(r.target).label}</th>
+              <td>{r.n}</td>
+              <td>{num(r.p10, digits)}</td>
+              <td>{num(r.p50, digits)}</td>
+              <td>{num(r.p90, digits)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
+/** The floor plot's reading as a table: each series' first, lowest (and when) and latest window. */
+function FloorTable({ x, series, names }: { x: number[]; series: PlotSeries[]; names: TargetNames }) {
+  const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+  return (
+    <details className="plot-text">
+      <summary>As text</summary>
+      <table aria-label="Floor over time as text">
+        <thead>
+          <tr>
+            <th scope="col">Target</th>
+            <th scope="col">Windows</th>
+            <th scope="col">First floor</th>
+            <th scope="col">Lowest floor</th>
+            <th scope="col">Lowest at</th>
+            <th scope="col">Latest floor</th>
+          </tr>
+        </thead>
+        <tbody>
+          {floorRows(x, series).map((r) => (
+            <tr key={r.target}>
+              <th scope="row">{names(r.target).label}</th>
+              <td>{r.windows}</td>
+              <td>{pct(r.first)}</td>
+              <td>{pct(r.lowest)}</td>
+              <td>{r.lowestAt === null ? '—' : new Date(r.lowestAt).toLocaleString()}</td>
+              <td>{pct(r.latest)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
 }
 
 function aligned(x: number[], series: PlotSeries[]): uPlot.AlignedData {
@@ -87,6 +156,7 @@ export function Plots({ client, version, matrix }: { client: StatsClient; versio
           )}
         </figcaption>
         <Chart data={aligned(plots.score.x, plots.score.series)} series={plots.score.series} names={names} xLabel="score" yLabel="fraction ≤ score" yRange={[0, 1]} stepped />
+        <EcdfTable x={plots.score.x} series={plots.score.series} names={names} unit="score" digits={2} title="Score distribution" />
       </figure>
       <figure className="card" aria-label="Latency distribution">
         <figcaption>
@@ -94,7 +164,10 @@ export function Plots({ client, version, matrix }: { client: StatsClient; versio
           <p className="muted">Fraction of ok attempts finished within a latency (endedAt − startedAt, monotonic clock). Where a curve crosses 0.9 is its p90. The axis ends just past the largest p99.</p>
         </figcaption>
         {plots.latency.x.length ? (
-          <Chart data={aligned(plots.latency.x, plots.latency.series)} series={plots.latency.series} names={names} xLabel="latency (ms)" yLabel="fraction ≤ latency" yRange={[0, 1]} stepped />
+          <>
+            <Chart data={aligned(plots.latency.x, plots.latency.series)} series={plots.latency.series} names={names} xLabel="latency (ms)" yLabel="fraction ≤ latency" yRange={[0, 1]} stepped />
+            <EcdfTable x={plots.latency.x} series={plots.latency.series} names={names} unit="ms" digits={0} title="Latency distribution" />
+          </>
         ) : (
           <p className="muted">No latencies recorded.</p>
         )}
@@ -112,7 +185,10 @@ export function Plots({ client, version, matrix }: { client: StatsClient; versio
           )}
         </figcaption>
         {f.x.length ? (
-          <Chart data={aligned(f.x.map((t) => t / 1000), f.passFloor)} series={f.passFloor} names={names} xLabel="time" yLabel="pass floor" time yRange={[0, 1]} />
+          <>
+            <Chart data={aligned(f.x.map((t) => t / 1000), f.passFloor)} series={f.passFloor} names={names} xLabel="time" yLabel="pass floor" time yRange={[0, 1]} />
+            <FloorTable x={f.x} series={f.passFloor} names={names} />
+          </>
         ) : (
           <p className="muted">No eligible attempts.</p>
         )}
