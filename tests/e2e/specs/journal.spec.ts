@@ -133,7 +133,9 @@ test('blind review hides the models until they are revealed', async ({ page, app
   const j = new Journal(page);
   await j.open();
   await j.tab('Blind review').click();
-  const setup = page.getByRole('form', { name: 'Set up a blind review' });
+  // The section is the tab's panel, named by its tab.
+  const panel = page.getByRole('tabpanel', { name: 'Blind review' });
+  const setup = panel.getByRole('form', { name: 'Set up a blind review' });
   await setup.getByLabel('Prompt for blind review').selectOption({ label: 'Capitals' });
   await setup.getByRole('checkbox', { name: ALPHA }).check();
   await setup.getByRole('checkbox', { name: BETA }).check();

@@ -73,11 +73,21 @@ export function JournalPage() {
       ) : null}
       <div className="tabs" role="tablist" aria-label="Journal sections">
         {JOURNAL_TABS.map((t) => (
-          <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)}>
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`journal-tab-${t}`}
+            aria-selected={tab === t}
+            aria-controls={`journal-panel-${t}`}
+            className={tab === t ? 'tab active' : 'tab'}
+            onClick={() => setTab(t)}
+          >
             {TAB_LABELS[t]}
           </button>
         ))}
       </div>
+      <div role="tabpanel" id={`journal-panel-${tab}`} aria-labelledby={`journal-tab-${tab}`}>
       {tab === 'attempts' && count !== 0 && (
         <>
           <Filters />
@@ -97,6 +107,7 @@ export function JournalPage() {
       {tab === 'blind' && <BlindReview />}
       {tab === 'checks' && <ChecksSection />}
       {tab === 'judges' && <JudgePanel />}
+      </div>
     </div>
   );
 }
