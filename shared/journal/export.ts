@@ -37,8 +37,6 @@ export interface JournalSource {
 export interface CanonicalLine {
   id: string;
   line: string;
-  /** When set, `line` is that many attempts' lines joined by "\n" (a JSONL export only). */
-  count?: number;
 }
 
 export type AttemptItem = Attempt | CanonicalLine;

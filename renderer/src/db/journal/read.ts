@@ -235,51 +235,23 @@ export async function* scanAttempts(filter: JournalFilter | null | undefined, op
 /**
  * `scanAttempts` for an export: a paged attempt comes as its canonical line
  * (the interchange format's bytes, `serializeRecord`'s output), which the
- * exporter writes as is instead of parsing and writing it again. With
- * `wholePages`, a page whose every attempt is selected, with no other
- * attempt between them, comes as one item holding its whole text (lines
- * joined by "\n", `count` of them): a JSONL export then copies it without
- * splitting and joining it again.
+ * exporter writes as is instead of parsing and writing it again.
  */
-export async function* scanAttemptsOrLines(
-  filter: JournalFilter | null | undefined,
-  opts: ScanOptions & { wholePages?: boolean } = {},
-  db: TenthDb = getDb(),
-): AsyncGenerator<(Attempt | PagedLine)[]> {
-  const index = await coldIndex(db);
-  const perLine = async (rows: PagedRow[]): Promise<PagedLine[]> => (await coldLines(db, rows)).map((line, i) => ({ id: rows[i]!.id, line }));
-  const read = async (rows: PagedRow[], alone: boolean): Promise<PagedLine[]> => {
-    if (!alone || !opts.wholePages) return perLine(rows);
-    const out: PagedLine[] = [];
-    for (let i = 0; i < rows.length; ) {
-      let j = i + 1;
-      while (j < rows.length && rows[j]!.pageId === rows[i]!.pageId) j++;
-      const group = rows.slice(i, j);
-      // Every line of the page, in its order.
-      const whole = (index.idsOfPage(rows[i]!.pageId)?.length ?? -1) === group.length && group.every((r, k) => r.line === k);
-      const page = whole ? await db.attemptPages.get(rows[i]!.pageId) : undefined;
-      if (page) out.push({ id: group[0]!.id, line: page.text, count: group.length });
-      else out.push(...(await perLine(group)));
-      i = j;
-    }
-    return out;
-  };
-  for await (const page of mergedScan<PagedLine>(filter, opts, db, read)) yield page;
+export async function* scanAttemptsOrLines(filter: JournalFilter | null | undefined, opts: ScanOptions = {}, db: TenthDb = getDb()): AsyncGenerator<(Attempt | PagedLine)[]> {
+  for await (const page of mergedScan<PagedLine>(filter, opts, db, async (rows) => (await coldLines(db, rows)).map((line, i) => ({ id: rows[i]!.id, line })))) yield page;
 }
 
-/** A paged attempt as its canonical line; with `count`, that many attempts' lines joined by "\n" (a whole page). */
+/** A paged attempt as its canonical line. */
 export interface PagedLine {
   id: string;
   line: string;
-  count?: number;
 }
 
 async function* mergedScan<C extends { id: string }>(
   filter: JournalFilter | null | undefined,
   opts: ScanOptions,
   db: TenthDb,
-  /** `alone`: no attempt of the other store falls among these rows. */
-  read: (rows: PagedRow[], alone: boolean) => Promise<C[]>,
+  read: (rows: PagedRow[]) => Promise<C[]>,
 ): AsyncGenerator<(Attempt | C)[]> {
   const size = Math.max(1, opts.pageSize ?? DEFAULT_PAGE_SIZE);
   const sel = opts.selection ?? (await selectAttempts(filter, db));
@@ -289,7 +261,7 @@ async function* mergedScan<C extends { id: string }>(
     let end = p;
     while (end < paged.length && (last === null || paged[end]!.id <= last)) end++;
     if (end === p) return rows;
-    const cold = await read(paged.slice(p, end), rows.length === 0);
+    const cold = await read(paged.slice(p, end));
     p = end;
     const out: (Attempt | C)[] = [];
     let h = 0;

@@ -11,7 +11,7 @@ import { serializeRecord } from '../../../../shared/journal/jsonl';
 import { sampleJournal, sampleProvider } from '../../../../shared/journal/sample';
 import { createDb, type TenthDb } from '../../db/db';
 import { exportFromDexie, importIntoDexie, watchedSource, type ExportFormat } from './io';
-import { addAttempts, countAttempts, getAttempt, scanAttempts, selectAttempts } from '../../db/journal';
+import { countAttempts, getAttempt, scanAttempts, selectAttempts } from '../../db/journal';
 
 const APP = { name: 'Tenth', version: '0.1.0' };
 const AT = 1_760_000_999_000;
@@ -61,34 +61,7 @@ describe('Dexie export → import → export', () => {
       expect(r.added.provider).toBe(3);
       expect(await countAttempts(null, empty)).toBe(300);
       expect(await text(empty, format)).toBe(first);
-      // Read in scans longer than a page, JSONL takes whole pages as stored: the same bytes, and the progress still counts attempts.
-      let last = 0;
-      const whole = await collectText(exportFromDexie(empty, { format, app: APP, exportedAt: AT, pageSize: 1000, chunkSize: 500, onProgress: (p) => (last = p.attempts) }));
-      expect(whole).toBe(first);
-      expect(last).toBe(300);
     }
-  });
-
-  it('JSONL takes whole stored pages as they are: the same bytes as from records, and a page only partly selected goes line by line', async () => {
-    const { db, j } = await seeded(1200, 17);
-    const final = j.attempts.filter((a) => a.status !== 'pending').sort((a, b) => (a.id < b.id ? -1 : 1));
-    const paged = freshDb();
-    await paged.providers.bulkAdd(await db.providers.toArray());
-    await paged.prompts.bulkAdd(j.prompts);
-    await paged.promptVersions.bulkAdd(j.versions);
-    await paged.cases.bulkAdd(j.cases);
-    await paged.runs.bulkAdd(j.runs);
-    // Pages of 500, 500 and the rest, each in id order: what an import of an export writes.
-    expect(await addAttempts(final, paged)).toBe(final.length);
-    expect(await paged.attemptColumns.count()).toBe(Math.ceil(final.length / 500));
-    await db.attempts.where('status').equals('pending').delete();
-    let counted = 0;
-    const fromPages = await collectText(exportFromDexie(paged, { format: 'jsonl', app: APP, exportedAt: AT, pageSize: 5000, chunkSize: 500, onProgress: (p) => (counted = p.attempts) }));
-    expect(fromPages).toBe(await text(db, 'jsonl', undefined, 5000));
-    expect(counted).toBe(final.length);
-    // A filter selects part of each page: those go as lines, and still match.
-    const f: JournalFilter = { statuses: ['failed'] };
-    expect(await text(paged, 'jsonl', f, 5000)).toBe(await text(db, 'jsonl', f, 5000));
   });
 
   it('re-importing adds nothing; a second machine merges', async () => {

@@ -165,7 +165,7 @@ export async function dexieSource(
   // Pages go to the exporter whole (no await per attempt); progress is counted per page.
   const counted = async function* <T>(pages: AsyncIterable<T[]>): AsyncGenerator<T[]> {
     for await (const page of pages) {
-      for (const item of page) written += (item as { count?: number }).count ?? 1;
+      written += page.length;
       opts.onProgress?.({ attempts: written, total: selection.total, phase: 'writing' });
       yield page;
     }
@@ -173,8 +173,7 @@ export async function dexieSource(
   const scan = { selection, pageSize: opts.pageSize ?? EXPORT_PAGE_SIZE, signal: opts.signal };
   // CSV flattens attempts; the JSON formats take a paged attempt's line as it is.
   if (opts.format === 'csv') return { source: { attempts: counted(scanAttempts(filter, scan, db)) }, selection, countAttempt: () => written };
-  // A JSONL export takes whole pages as they are stored; the JSON document needs each record apart.
-  const attempts = counted<Attempt | PagedLine>(scanAttemptsOrLines(filter, { ...scan, wholePages: opts.format === 'jsonl' && !opts.validate }, db));
+  const attempts = counted<Attempt | PagedLine>(scanAttemptsOrLines(filter, scan, db));
   if (!filter || isEmptyFilter(filter)) {
     return {
       source: {
