@@ -10,8 +10,13 @@ import {
   exportCsv,
   exportJsonBackup,
   exportJsonl,
+  exportJsonlParts,
+  partsText,
+  type AttemptItem,
   type JournalSource,
 } from './export';
+import { serializeRecord } from './jsonl';
+import { buildPage, lineSlice } from './pages';
 import { planImport } from './import';
 import { DATA_RECORD_TYPES, type DataRecordType, type RecordMap } from './records';
 import { sampleJournal, sampleProvider } from './sample';
@@ -172,6 +177,61 @@ describe('secrets never leave', () => {
   it('the exporter stops when a known secret would be written', async () => {
     const src: JournalSource = { prompts: [{ ...sampleJournal(0).prompts[0], system: `use ${CANARY}` }] };
     await expect(collectText(exportJsonl(src, { app: APP, secrets: [CANARY] }))).rejects.toThrow(SecretLeakError);
+  });
+});
+
+describe('attempts as journal-page bytes', () => {
+  const j = sampleJournal(60, 5);
+  // Two pages of 25 attempts and 10 attempts as objects, interleaved by id as a merge by id gives them.
+  const paged = j.attempts.filter((_, i) => i % 6 !== 5);
+  const pages = [paged.slice(0, 25), paged.slice(25)].map((list, k) => buildPage(`p${k}`, list, list.map((a) => serializeRecord(a))).page);
+  const sliceOf = new Map<string, AttemptItem>();
+  paged.forEach((a, i) => sliceOf.set(a.id, lineSlice(pages[i < 25 ? 0 : 1]!, i % 25, a.id)));
+  const items: AttemptItem[] = j.attempts.map((a) => sliceOf.get(a.id) ?? a);
+  const src = (attempts: AttemptItem[]): JournalSource => ({ ...j, versions: j.versions, attempts: [attempts] });
+
+  it('are written as stored, and the file is the same as from the attempts themselves', async () => {
+    const expected = await collectText(exportJsonl({ ...j, attempts: j.attempts }, { app: APP, exportedAt: AT }));
+    for (const validate of [false, true]) expect(await collectText(exportJsonl(src(items), { app: APP, exportedAt: AT, validate }))).toBe(expected);
+    expect(await collectText(exportJsonBackup(src(items), { app: APP, exportedAt: AT, validate: false }))).toBe(await collectText(exportJsonBackup({ ...j, attempts: j.attempts }, { app: APP, exportedAt: AT })));
+  });
+
+  it('hand consecutive lines of a page on as one run of its bytes, text between them as one part', async () => {
+    const chunks: (string | Uint8Array)[][] = [];
+    for await (const c of exportJsonlParts(src(items), { app: APP, exportedAt: AT, validate: false, chunkSize: 1 << 30 })) chunks.push(c);
+    expect(chunks).toHaveLength(1);
+    const parts = chunks[0]!;
+    const runs = parts.filter((p): p is Uint8Array => typeof p !== 'string');
+    // Every 6th attempt is hot and breaks a run of page lines: 9 breaks (the last one ends the file)
+    // and the page boundary, which falls at a hot attempt too → 10 runs, each a view of a page's buffer.
+    expect(runs).toHaveLength(10);
+    for (const r of runs) expect(pages.some((p) => p.bytes.buffer === r.buffer)).toBe(true);
+    // Text and bytes alternate: adjacent text is one part.
+    for (let i = 1; i < parts.length; i++) expect(typeof parts[i] === 'string' && typeof parts[i - 1] === 'string').toBe(false);
+    expect(partsText(parts)).toBe(await collectText(exportJsonl({ ...j, attempts: j.attempts }, { app: APP, exportedAt: AT })));
+    // A whole page in order is its stored bytes, whole.
+    const whole: (string | Uint8Array)[][] = [];
+    const pageOnly = paged.slice(0, 25).map((a) => sliceOf.get(a.id)!);
+    for await (const c of exportJsonlParts({ attempts: [pageOnly] }, { app: APP, exportedAt: AT, validate: false, chunkSize: 1 << 30 })) whole.push(c);
+    const bytes = whole[0]!.filter((p): p is Uint8Array => typeof p !== 'string');
+    expect(bytes).toHaveLength(1);
+    expect(bytes[0]!.byteLength).toBe(pages[0]!.bytes.byteLength);
+  });
+
+  it('split into chunks of about chunkSize bytes, whole lines each', async () => {
+    const chunks: string[] = [];
+    for await (const c of exportJsonlParts(src(items), { app: APP, exportedAt: AT, validate: false, chunkSize: 4096 })) chunks.push(partsText(c));
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const c of chunks) expect(c.endsWith('\n')).toBe(true);
+    expect(chunks.join('')).toBe(await collectText(exportJsonl({ ...j, attempts: j.attempts }, { app: APP, exportedAt: AT })));
+  });
+
+  it('are checked for secrets like text', async () => {
+    const canary = 'sk-canary-page-bytes-0123456789';
+    const leaky = { ...paged[0]!, notes: canary };
+    const page = buildPage('leak', [leaky], [serializeRecord(leaky)]).page;
+    const run = exportJsonlParts({ attempts: [[lineSlice(page, 0, leaky.id)]] }, { app: APP, exportedAt: AT, validate: false, secrets: [canary] });
+    await expect(collectText((async function* () { for await (const c of run) yield partsText(c); })())).rejects.toBeInstanceOf(SecretLeakError);
   });
 });
 

@@ -10,6 +10,7 @@
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../domain/schemas';
 import { attemptsToCsvRows, csvHeader } from './csv';
 import { checkAndSerialize, serializeAs } from './jsonl';
+import { sliceText, type PageSlice } from './pages';
 import { BACKUP_SCHEMA, DATA_RECORD_TYPES, JOURNAL_SCHEMA, type DataRecordType, type JournalHeader } from './records';
 
 type Source<T> = AsyncIterable<T> | Iterable<T>;
@@ -23,9 +24,9 @@ export interface JournalSource {
   cases?: Source<Case>;
   runs?: Source<Run>;
   /**
-   * Attempts, or their canonical lines as the journal keeps them in pages
-   * (written as they are); an item may be a page of them (an array), which is
-   * written without an await per attempt.
+   * Attempts, or their canonical lines (as text, or as slices of the bytes the
+   * journal's pages keep: written as they are); an item may be a page of them
+   * (an array), which is written without an await per attempt.
    */
   attempts?: Source<AttemptItem | readonly AttemptItem[]>;
 }
@@ -39,7 +40,14 @@ export interface CanonicalLine {
   line: string;
 }
 
-export type AttemptItem = Attempt | CanonicalLine;
+/**
+ * An attempt as a slice of a journal page's bytes: its canonical line's UTF-8
+ * with its "\n" (shared/journal/pages.ts). A JSONL export hands consecutive
+ * slices of one page on as one run of bytes.
+ */
+export type CanonicalBytes = PageSlice;
+
+export type AttemptItem = Attempt | CanonicalLine | CanonicalBytes;
 
 /** A source's items one by one, a page (array) taken apart. Records are never arrays. */
 function* itemsOf<T>(item: T | readonly T[]): Generator<T> {
@@ -49,6 +57,18 @@ function* itemsOf<T>(item: T | readonly T[]): Generator<T> {
 
 export function isCanonicalLine(v: unknown): v is CanonicalLine {
   return v !== null && typeof v === 'object' && typeof (v as CanonicalLine).line === 'string' && !('schema' in v);
+}
+
+export function isCanonicalBytes(v: unknown): v is CanonicalBytes {
+  // ArrayBuffer.isView, not instanceof: bytes read back from IndexedDB may come from another realm (a test DOM).
+  return v !== null && typeof v === 'object' && ArrayBuffer.isView((v as CanonicalBytes).bytes) && !('schema' in v);
+}
+
+/** A canonical line's record, parsed (for CSV, or when asked to check it). */
+function parsedItem(v: unknown): unknown {
+  if (isCanonicalLine(v)) return JSON.parse(v.line) as unknown;
+  if (isCanonicalBytes(v)) return JSON.parse(sliceText(v)) as unknown;
+  return v;
 }
 
 const SOURCE_KEY: Record<DataRecordType, keyof JournalSource> = {
@@ -123,10 +143,10 @@ export function assertNoSecrets(text: string, secrets: readonly string[]): void 
 
 /** The record's line, or null when it is invalid and the options say to skip it. */
 function recordLine(type: DataRecordType, value: unknown, opts: ExportOptions): string | null {
-  if (isCanonicalLine(value)) {
+  if (isCanonicalLine(value) || isCanonicalBytes(value)) {
     // Written by serializeRecord on the way in; checked again only when asked.
-    if (opts.validate === false) return value.line;
-    value = JSON.parse(value.line) as unknown;
+    if (opts.validate === false) return isCanonicalLine(value) ? value.line : sliceText(value);
+    value = parsedItem(value);
   }
   if (opts.validate === false) return serializeAs(type, value as never);
   const checked = checkAndSerialize(type, value);
@@ -139,9 +159,34 @@ function recordLine(type: DataRecordType, value: unknown, opts: ExportOptions): 
   return null;
 }
 
-/** Collects lines into chunks of about `size` characters and checks each chunk for secrets. */
+/**
+ * A chunk of an export as parts: text, and runs of journal-page bytes (UTF-8)
+ * — what `new Blob(parts)` takes without joining or encoding anything.
+ */
+export type ChunkParts = (string | Uint8Array)[];
+
+const decoder = new TextDecoder();
+
+/** A chunk's text (runs of page bytes are whole lines, so each decodes alone). */
+export function partsText(parts: ChunkParts): string {
+  if (parts.length === 1 && typeof parts[0] === 'string') return parts[0];
+  let out = '';
+  for (const p of parts) out += typeof p === 'string' ? p : decoder.decode(p);
+  return out;
+}
+
+/**
+ * Collects lines into chunks of about `size` characters (bytes, for page
+ * slices) and checks each chunk for secrets. Consecutive text is joined into
+ * one part; slices of one page that follow each other end to start become one
+ * run of its bytes.
+ */
 class Chunker {
-  private buf: string[] = [];
+  private parts: ChunkParts = [];
+  private text: string[] = [];
+  private runBytes: Uint8Array | null = null;
+  private runStart = 0;
+  private runEnd = 0;
   private len = 0;
   constructor(
     private readonly size: number,
@@ -149,20 +194,52 @@ class Chunker {
   ) {}
 
   /** Adds text; returns a full chunk to yield, or null. */
-  push(text: string): string | null {
-    this.buf.push(text);
+  push(text: string): ChunkParts | null {
+    if (this.runBytes) this.closeRun();
+    this.text.push(text);
     this.len += text.length;
     return this.len >= this.size ? this.flush() : null;
   }
 
-  flush(): string | null {
-    if (this.buf.length === 0) return null;
-    const out = this.buf.length === 1 ? this.buf[0] : this.buf.join('');
-    this.buf = [];
+  /** Adds a page slice (a line with its "\n"); returns a full chunk to yield, or null. */
+  pushSlice(s: PageSlice): ChunkParts | null {
+    if (this.runBytes === s.bytes && this.runEnd === s.start) this.runEnd = s.end;
+    else {
+      if (this.runBytes) this.closeRun();
+      else if (this.text.length) this.closeText();
+      this.runBytes = s.bytes;
+      this.runStart = s.start;
+      this.runEnd = s.end;
+    }
+    this.len += s.end - s.start;
+    return this.len >= this.size ? this.flush() : null;
+  }
+
+  private closeText(): void {
+    this.parts.push(this.text.length === 1 ? this.text[0]! : this.text.join(''));
+    this.text = [];
+  }
+
+  private closeRun(): void {
+    this.parts.push(this.runBytes!.subarray(this.runStart, this.runEnd));
+    this.runBytes = null;
+  }
+
+  flush(): ChunkParts | null {
+    if (this.text.length) this.closeText();
+    if (this.runBytes) this.closeRun();
+    if (this.parts.length === 0) return null;
+    const out = this.parts;
+    this.parts = [];
     this.len = 0;
-    if (this.secrets.length) assertNoSecrets(out, this.secrets);
+    if (this.secrets.length) assertNoSecrets(partsText(out), this.secrets);
     return out;
   }
+}
+
+/** Text chunks of a parts export. */
+async function* asText(chunks: AsyncIterable<ChunkParts>): AsyncGenerator<string> {
+  for await (const c of chunks) yield partsText(c);
 }
 
 export function journalHeader(opts: ExportOptions): JournalHeader {
@@ -179,18 +256,32 @@ export function journalHeader(opts: ExportOptions): JournalHeader {
  * prompts, prompt versions, cases, runs and attempts, one record per line.
  * Yields chunks of one or more whole lines, each ending in `\n`.
  */
-export async function* exportJsonl(source: JournalSource, opts: ExportOptions): AsyncGenerator<string> {
+export function exportJsonl(source: JournalSource, opts: ExportOptions): AsyncGenerator<string> {
+  return asText(exportJsonlParts(source, opts));
+}
+
+/**
+ * `exportJsonl` as chunk parts: attempts given as page slices stay bytes
+ * (unless asked to check them), so the chunk goes to a Blob or a file as
+ * stored.
+ */
+export async function* exportJsonlParts(source: JournalSource, opts: ExportOptions): AsyncGenerator<ChunkParts> {
   const chunker = new Chunker(opts.chunkSize ?? 65536, opts.secrets ?? []);
   const first = chunker.push(serializeAs('journal', journalHeader(opts)) + '\n');
   if (first !== null) yield first;
+  const asStored = opts.validate === false;
   for (const type of DATA_RECORD_TYPES) {
     const list = source[SOURCE_KEY[type]] as Source<unknown> | undefined;
     if (!list) continue;
     for await (const item of list) {
       for (const record of itemsOf(item)) {
-        const line = recordLine(type, record, opts);
-        if (line === null) continue;
-        const out = chunker.push(line + '\n');
+        let out: ChunkParts | null;
+        if (asStored && isCanonicalBytes(record)) out = chunker.pushSlice(record);
+        else {
+          const line = recordLine(type, record, opts);
+          if (line === null) continue;
+          out = chunker.push(line + '\n');
+        }
         if (out !== null) yield out;
       }
     }
@@ -226,7 +317,7 @@ export async function* exportCsv(input: Source<AttemptItem | readonly AttemptIte
   yield emit((opts.bom ? '\uFEFF' : '') + csvHeader() + '\r\n');
   let batch: Attempt[] = [];
   for await (const item of attempts) for (const a of itemsOf(item)) {
-    batch.push(isCanonicalLine(a) ? (JSON.parse(a.line) as Attempt) : a);
+    batch.push(parsedItem(a) as Attempt);
     if (batch.length >= batchSize) {
       yield emit(attemptsToCsvRows(batch));
       batch = [];
@@ -252,7 +343,12 @@ const BACKUP_KEY: Record<DataRecordType, string> = {
  * sits on its own line, so the document streams out in chunks and the importer
  * can read it back line by line like a JSONL journal.
  */
-export async function* exportJsonBackup(source: JournalSource, opts: ExportOptions): AsyncGenerator<string> {
+export function exportJsonBackup(source: JournalSource, opts: ExportOptions): AsyncGenerator<string> {
+  return asText(exportJsonBackupParts(source, opts));
+}
+
+/** `exportJsonBackup` as chunk parts (every record as text: the document puts a comma between them). */
+export async function* exportJsonBackupParts(source: JournalSource, opts: ExportOptions): AsyncGenerator<ChunkParts> {
   const chunker = new Chunker(opts.chunkSize ?? 65536, opts.secrets ?? []);
   const header = serializeAs('journal', journalHeader(opts));
   // The header's fields, with the backup schema instead of the journal one.

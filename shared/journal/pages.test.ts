@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attempt } from '../domain/schemas';
 import { compileFilter, type JournalFilter } from './filter';
 import { serializeRecord, parseLine } from './jsonl';
-import { buildPage, ColdIndex, pageLines, PAGE_ATTEMPTS } from './pages';
+import { buildPage, ColdIndex, encodeLines, lineSlice, pageLines, PAGE_ATTEMPTS, sliceText } from './pages';
 import { sampleJournal } from './sample';
 
 const attempts: Attempt[] = sampleJournal(1200, 7).attempts;
@@ -21,7 +21,7 @@ const byQueue = (a: { queuedAt: number; id: string }, b: { queuedAt: number; id:
 describe('pages', () => {
   it('keep each attempt as its canonical line: parsing a line gives the attempt back', () => {
     const [p] = pagesOf(attempts.slice(0, 50));
-    const lines = pageLines(p!.text);
+    const lines = pageLines(p!.page);
     expect(lines).toHaveLength(50);
     for (let i = 0; i < 50; i++) {
       expect(lines[i]).toBe(serializeRecord(attempts[i]!));
@@ -29,6 +29,34 @@ describe('pages', () => {
       expect(parsed.ok && parsed.record).toMatchObject({ id: attempts[i]!.id, output: attempts[i]!.output });
     }
     expect(p!.columns.ids).toEqual(attempts.slice(0, 50).map((a) => a.id));
+  });
+
+  it('store the lines as UTF-8, each ending in a newline, with where each ends', () => {
+    const list = attempts.slice(0, 20).map((a, i) => (i % 3 === 0 ? { ...a, output: `naïve — 日本語 ✓ 🙂 ${'x'.repeat(i * 50)}` } : a));
+    const lines = list.map((a) => serializeRecord(a));
+    const { page } = buildPage('p', list, lines);
+    const text = new TextDecoder().decode(page.bytes);
+    expect(text).toBe(lines.map((l) => `${l}\n`).join(''));
+    expect(page.ends).toHaveLength(20);
+    expect(page.ends[19]).toBe(page.bytes.length);
+    expect(pageLines(page)).toEqual(lines);
+    for (let i = 0; i < 20; i++) {
+      const s = lineSlice(page, i, list[i]!.id);
+      expect(sliceText(s)).toBe(lines[i]);
+      expect(new TextDecoder().decode(s.bytes.subarray(s.start, s.end))).toBe(`${lines[i]}\n`);
+    }
+    // A run of lines is one slice of the bytes: lines 3..7 with their newlines.
+    expect(new TextDecoder().decode(page.bytes.subarray(page.ends[2], page.ends[7]))).toBe(lines.slice(3, 8).map((l) => `${l}\n`).join(''));
+  });
+
+  it('encode lines longer than any page before them, and lone surrogates as U+FFFD', () => {
+    const small = encodeLines(['{"a":1}']);
+    expect(new TextDecoder().decode(small.bytes)).toBe('{"a":1}\n');
+    const long = 'é'.repeat(3_000_000);
+    const big = encodeLines([long, 'b']);
+    expect(big.bytes.length).toBe(6_000_000 + 1 + 2);
+    expect(big.ends[0]).toBe(6_000_001);
+    expect(new TextDecoder().decode(encodeLines(['\ud800']).bytes)).toBe('\ufffd\n');
   });
 
   it('refuse mismatched lists, an empty page and a line with a newline', () => {

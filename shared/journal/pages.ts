@@ -25,10 +25,29 @@ import { compileFilter, isEmptyFilter, type FilterableAttempt, type JournalFilte
 /** Attempts a page holds at most. */
 export const PAGE_ATTEMPTS = 500;
 
-/** A page's attempts: their canonical lines (serializeRecord's bytes), joined by "\n", in `ids` order. */
-export interface AttemptPageText {
+/**
+ * A page's attempts as stored: the UTF-8 bytes of their canonical lines, each
+ * followed by "\n", in `ids` order, so a run of consecutive lines is a slice
+ * of a JSONL file as it is and an export hands it on without decoding,
+ * splitting, joining or encoding anything.
+ */
+export interface AttemptPage {
   id: string;
-  text: string;
+  bytes: Uint8Array;
+  /** Where each line ends: the byte offset just after line i's "\n". */
+  ends: Uint32Array;
+}
+
+/**
+ * Consecutive lines of one page as bytes: `bytes.subarray(start, end)` (every
+ * line with its "\n"). What an export reads for a paged attempt.
+ */
+export interface PageSlice {
+  /** The attempt's id (a slice read for one attempt). */
+  id: string;
+  bytes: Uint8Array;
+  start: number;
+  end: number;
 }
 
 /** The filterable fields of a page's attempts, a column each, in line order. Never outputs. */
@@ -64,7 +83,7 @@ export type PagedFields = Pick<Attempt, 'id' | 'queuedAt' | 'runId' | 'promptId'
  * Builds one page from attempts and their canonical lines (the same order).
  * A line must be one line: the canonical writer escapes every newline.
  */
-export function buildPage(id: string, attempts: readonly PagedFields[], lines: readonly string[]): { text: AttemptPageText; columns: AttemptPageColumns } {
+export function buildPage(id: string, attempts: readonly PagedFields[], lines: readonly string[]): { page: AttemptPage; columns: AttemptPageColumns } {
   if (attempts.length !== lines.length) throw new Error(`buildPage: ${attempts.length} attempts but ${lines.length} lines`);
   if (attempts.length === 0) throw new Error('buildPage: a page holds at least one attempt');
   const c: AttemptPageColumns = {
@@ -98,12 +117,51 @@ export function buildPage(id: string, attempts: readonly PagedFields[], lines: r
     c.tags.push(a.tags && a.tags.length ? [...a.tags] : null);
     c.judgeOf.push(a.judgeOf ?? null);
   }
-  return { text: { id, text: lines.join('\n') }, columns: c };
+  return { page: { id, ...encodeLines(lines) }, columns: c };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** Reused between pages: lines are encoded into it, then the used part copied out once. */
+let scratch = new Uint8Array(0);
+
+/** The lines as UTF-8, each followed by "\n", and where each ends. */
+export function encodeLines(lines: readonly string[]): { bytes: Uint8Array; ends: Uint32Array } {
+  let max = 0;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes.
+  for (const l of lines) max += l.length * 3 + 1;
+  if (scratch.length < max) scratch = new Uint8Array(Math.max(max, scratch.length * 2));
+  const ends = new Uint32Array(lines.length);
+  let pos = 0;
+  for (let i = 0; i < lines.length; i++) {
+    pos += encoder.encodeInto(lines[i]!, scratch.subarray(pos)).written;
+    scratch[pos++] = 10;
+    ends[i] = pos;
+  }
+  const bytes = scratch.slice(0, pos);
+  // A large scratch is not kept past a page of unusually long lines.
+  if (scratch.length > 8 << 20) scratch = new Uint8Array(0);
+  return { bytes, ends };
 }
 
 /** The lines of a page, in `ids` order. */
-export function pageLines(page: AttemptPageText): string[] {
-  return page.text.split('\n');
+export function pageLines(page: AttemptPage): string[] {
+  const text = decoder.decode(page.bytes);
+  // Every line ends in "\n": the last split part is the empty rest.
+  const lines = text.split('\n');
+  lines.pop();
+  return lines;
+}
+
+/** Line i of a page as bytes (with its "\n"). */
+export function lineSlice(page: AttemptPage, i: number, id: string): PageSlice {
+  return { id, bytes: page.bytes, start: i === 0 ? 0 : page.ends[i - 1]!, end: page.ends[i]! };
+}
+
+/** A slice's text, without the last "\n". */
+export function sliceText(s: Pick<PageSlice, 'bytes' | 'start' | 'end'>): string {
+  const end = s.end > s.start && s.bytes[s.end - 1] === 10 ? s.end - 1 : s.end;
+  return decoder.decode(s.bytes.subarray(s.start, end));
 }
 
 /** Where an attempt of a page is. */

@@ -5,7 +5,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../../../shared/domain/schemas';
-import type { AttemptPageColumns, AttemptPageText } from '../../../shared/journal/pages';
+import type { AttemptPage, AttemptPageColumns } from '../../../shared/journal/pages';
 import { SCHEMA_VERSIONS, type SchemaVersion } from './schema';
 
 export interface MetaRow {
@@ -20,8 +20,8 @@ export type TenthDb = Dexie & {
   cases: EntityTable<Case, 'id'>;
   runs: EntityTable<Run, 'id'>;
   attempts: EntityTable<Attempt, 'id'>;
-  /** Attempts in pages (db/journal/cold.ts): the lines, and the columns filters read. */
-  attemptPages: EntityTable<AttemptPageText, 'id'>;
+  /** Attempts in pages (db/journal/cold.ts): the lines as bytes, and the columns filters read. */
+  attemptPages: EntityTable<AttemptPage, 'id'>;
   attemptColumns: EntityTable<AttemptPageColumns, 'id'>;
   meta: EntityTable<MetaRow, 'key'>;
 };

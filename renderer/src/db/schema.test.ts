@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Dexie from 'dexie';
 import { createDb } from './db';
 import { SCHEMA_VERSIONS, V1 } from './schema';
+import { pageLines } from '../../../shared/journal/pages';
 
 
 const names: string[] = [];
@@ -64,6 +65,24 @@ describe('schema history', () => {
       expect(await current.runs.count()).toBe(1);
       current.close();
     }
+  });
+
+  it('v5 turns v4 page texts into bytes with line ends, lines unchanged', async () => {
+    const name = dbName();
+    const old = createDb(name, SCHEMA_VERSIONS.slice(0, 4));
+    await old.open();
+    const lines = ['{"schema":"tenth.attempt/1","id":"a1","output":"naïve 🙂"}', '{"schema":"tenth.attempt/1","id":"a2","output":"b"}'];
+    await old.table('attemptPages').put({ id: 'p1', text: lines.join('\n') });
+    await old.table('attemptPages').put({ id: 'p2', text: lines[1] });
+    old.close();
+    const db = createDb(name);
+    await db.open();
+    const p1 = (await db.attemptPages.get('p1'))!;
+    expect(p1).not.toHaveProperty('text');
+    expect(pageLines(p1)).toEqual(lines);
+    expect([...p1.ends]).toEqual([new TextEncoder().encode(lines[0]).length + 1, p1.bytes.length]);
+    expect(pageLines((await db.attemptPages.get('p2'))!)).toEqual([lines[1]]);
+    db.close();
   });
 
   it('enforces unique provider names', async () => {

@@ -4,7 +4,7 @@
  * See ./data/protocol.ts for the conversation.
  */
 import type { TenthDb } from '../db/db';
-import { exportFromDexie, importIntoDexie, openDataDb, watchedSource, type ExportProgress } from './data/io';
+import { exportPartsFromDexie, importIntoDexie, openDataDb, watchedSource, type ExportProgress } from './data/io';
 import { CREDIT, type DataRequest, type DataResponse, type ImportFrom, type ImportProgress } from './data/protocol';
 import { buildReportFromDexie } from './data/report';
 
@@ -38,7 +38,7 @@ async function runExport(req: Extract<DataRequest, { kind: 'export' }>): Promise
   let last: ExportProgress = { attempts: 0, total: 0, phase: 'scanning' };
   let lastPost = 0;
   try {
-    const chunks = exportFromDexie((db ??= openDataDb()), {
+    const chunks = exportPartsFromDexie((db ??= openDataDb()), {
       format: req.format,
       filter: req.filter,
       app: req.app,
@@ -54,13 +54,14 @@ async function runExport(req: Extract<DataRequest, { kind: 'export' }>): Promise
         }
       },
     });
-    for await (const text of chunks) {
+    for await (const parts of chunks) {
       while (job.credit <= 0) {
         await new Promise<void>((resolve) => (job.ack = resolve));
         job.abort.signal.throwIfAborted();
       }
       job.credit--;
-      post({ id: req.id, kind: 'chunk', chunk: new Blob([text], { type: 'text/plain;charset=utf-8' }), progress: last });
+      // Page bytes go into the Blob as they are stored; only text parts are encoded.
+      post({ id: req.id, kind: 'chunk', chunk: new Blob(parts as BlobPart[], { type: 'text/plain;charset=utf-8' }), progress: last });
     }
     // Wait for the page to have written every chunk before saying it is done.
     while (job.credit < CREDIT) {

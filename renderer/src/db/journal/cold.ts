@@ -9,11 +9,11 @@
  * Each connection keeps the pages' columns in memory (a ColdIndex, about 100
  * bytes an attempt) and brings it up to date at every read from the list of
  * page ids — one key-only read, which also makes a live query re-run when
- * pages come or go, in this context or another. Page texts are read when their
- * attempts are, and the last few are kept split.
+ * pages come or go, in this context or another. Pages (UTF-8 bytes) are read
+ * when their attempts are, and the last few are kept, as bytes and split.
  */
 import type { Attempt } from '../../../../shared/domain/schemas';
-import { buildPage, ColdIndex, pageLines, PAGE_ATTEMPTS, rowOf, type AttemptPageColumns, type PagedRow } from '../../../../shared/journal/pages';
+import { buildPage, ColdIndex, lineSlice, pageLines, PAGE_ATTEMPTS, rowOf, type AttemptPage, type AttemptPageColumns, type PagedRow, type PageSlice } from '../../../../shared/journal/pages';
 import { serializeRecord } from '../../../../shared/journal/jsonl';
 import { ulid } from 'ulid';
 import type { Table } from 'dexie';
@@ -25,6 +25,8 @@ interface ColdState {
   hidden: Map<string, AttemptPageColumns>;
   /** Split page texts, most recently used last. */
   lines: Map<string, string[]>;
+  /** Pages as stored (bytes), most recently used last: an export's reads. */
+  pages: Map<string, AttemptPage>;
 }
 
 /** The `meta` row listing the imports whose pages do not count yet. */
@@ -37,7 +39,7 @@ const CACHED_PAGES = 8;
 function stateOf(db: TenthDb): ColdState {
   let s = states.get(db);
   if (!s) {
-    s = { index: new ColdIndex(), hidden: new Map(), lines: new Map() };
+    s = { index: new ColdIndex(), hidden: new Map(), lines: new Map(), pages: new Map() };
     states.set(db, s);
   }
   return s;
@@ -72,6 +74,7 @@ export async function coldIndex(db: TenthDb): Promise<ColdIndex> {
     if (!stored.has(id)) {
       s.index.removePage(id);
       s.lines.delete(id);
+      s.pages.delete(id);
     }
   }
   for (const [id, c] of s.hidden) {
@@ -153,20 +156,28 @@ export function stagingLock(importId: string): string {
   return `tenth-import-${importId}`;
 }
 
+/** Most recently used last; at most CACHED_PAGES kept. */
+function remember<T>(cache: Map<string, T>, id: string, value: T): T {
+  cache.delete(id);
+  cache.set(id, value);
+  while (cache.size > CACHED_PAGES) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
+async function pageOf(db: TenthDb, pageId: string): Promise<AttemptPage> {
+  const s = stateOf(db);
+  const hit = s.pages.get(pageId);
+  if (hit) return remember(s.pages, pageId, hit);
+  const page = await db.attemptPages.get(pageId);
+  if (!page) throw new Error(`the journal page ${pageId} is missing`);
+  return remember(s.pages, pageId, page);
+}
+
 async function linesOf(db: TenthDb, pageId: string): Promise<string[]> {
   const s = stateOf(db);
   const hit = s.lines.get(pageId);
-  if (hit) {
-    s.lines.delete(pageId);
-    s.lines.set(pageId, hit);
-    return hit;
-  }
-  const page = await db.attemptPages.get(pageId);
-  if (!page) throw new Error(`the journal page ${pageId} is missing`);
-  const lines = pageLines(page);
-  s.lines.set(pageId, lines);
-  while (s.lines.size > CACHED_PAGES) s.lines.delete(s.lines.keys().next().value!);
-  return lines;
+  if (hit) return remember(s.lines, pageId, hit);
+  return remember(s.lines, pageId, pageLines(await pageOf(db, pageId)));
 }
 
 function parseAttempt(line: string): Attempt {
@@ -182,6 +193,23 @@ export async function coldLines(db: TenthDb, rows: readonly Pick<PagedRow, 'page
   for (const [pageId, idx] of byPage) {
     const lines = await linesOf(db, pageId);
     for (const i of idx) out[i] = lines[rows[i]!.line]!;
+  }
+  return out;
+}
+
+/**
+ * These paged rows as slices of their pages' bytes (each line with its "\n"),
+ * in the rows' order: what an export writes. Rows of the same page that
+ * follow each other are slices of the same buffer, end to start, so a writer
+ * can hand a run of them on as one.
+ */
+export async function coldSlices(db: TenthDb, rows: readonly Pick<PagedRow, 'id' | 'pageId' | 'line'>[]): Promise<PageSlice[]> {
+  const out: PageSlice[] = new Array<PageSlice>(rows.length);
+  let page: AttemptPage | null = null;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (page?.id !== r.pageId) page = await pageOf(db, r.pageId);
+    out[i] = lineSlice(page, r.line, r.id);
   }
   return out;
 }
@@ -213,11 +241,12 @@ export async function writePages(db: TenthDb, attempts: readonly Attempt[], line
   const columns: AttemptPageColumns[] = [];
   for (let i = 0; i < attempts.length; i += PAGE_ATTEMPTS) {
     const built = buildPage(ulid(), attempts.slice(i, i + PAGE_ATTEMPTS), texts.slice(i, i + PAGE_ATTEMPTS));
-    pages.push(built.text);
+    pages.push(built.page);
     columns.push(staged ? { ...built.columns, staged } : built.columns);
   }
   await db.attemptPages.bulkAdd(pages);
   await db.attemptColumns.bulkAdd(columns);
+  // The lines were just encoded: nothing to cache.
   const s = stateOf(db);
   for (const c of columns) {
     if (staged) s.hidden.set(c.id, c);
@@ -255,9 +284,10 @@ export async function unpage(db: TenthDb, ids: readonly string[]): Promise<Attem
     await db.attemptColumns.delete(pageId);
     s.index.removePage(pageId);
     s.lines.delete(pageId);
+    s.pages.delete(pageId);
     if (keepRows.length) {
       const built = buildPage(ulid(), keepRows, keepLines);
-      await db.attemptPages.add(built.text);
+      await db.attemptPages.add(built.page);
       await db.attemptColumns.add(built.columns);
       s.index.addPage(built.columns);
     }

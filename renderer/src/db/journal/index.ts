@@ -13,6 +13,7 @@
  * selection with. tests/lint/layering.test.ts keeps other code off `.attempts`.
  */
 export type { JournalFilter } from '../../../../shared/journal/filter';
+export type { PageSlice } from '../../../../shared/journal/pages';
 export {
   attemptIds,
   attemptsJudging,
@@ -23,9 +24,8 @@ export {
   getAttempts,
   queryAttempts,
   scanAttempts,
-  scanAttemptsOrLines,
+  scanAttemptsOrSlices,
   selectAttempts,
-  type PagedLine,
   type DistinctField,
   type QueryOptions,
   type ScanOptions,

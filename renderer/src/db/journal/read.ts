@@ -10,9 +10,9 @@
  */
 import type { Attempt } from '../../../../shared/domain/schemas';
 import { compileFilter, isEmptyFilter, type JournalFilter } from '../../../../shared/journal/filter';
-import type { PagedRow } from '../../../../shared/journal/pages';
+import type { PagedRow, PageSlice } from '../../../../shared/journal/pages';
 import { getDb, type TenthDb } from '../db';
-import { coldAttempts, coldByIds, coldIndex, coldLines } from './cold';
+import { coldAttempts, coldByIds, coldIndex, coldSlices } from './cold';
 import { hasIndex, indexFor, timePlan } from './select';
 
 export async function getAttempt(id: string, db: TenthDb = getDb()): Promise<Attempt | undefined> {
@@ -233,18 +233,12 @@ export async function* scanAttempts(filter: JournalFilter | null | undefined, op
 }
 
 /**
- * `scanAttempts` for an export: a paged attempt comes as its canonical line
- * (the interchange format's bytes, `serializeRecord`'s output), which the
- * exporter writes as is instead of parsing and writing it again.
+ * `scanAttempts` for an export: a paged attempt comes as a slice of its page's
+ * bytes (its canonical line, the interchange format's bytes, with its "\n"),
+ * which the exporter writes as it is instead of parsing and writing it again.
  */
-export async function* scanAttemptsOrLines(filter: JournalFilter | null | undefined, opts: ScanOptions = {}, db: TenthDb = getDb()): AsyncGenerator<(Attempt | PagedLine)[]> {
-  for await (const page of mergedScan<PagedLine>(filter, opts, db, async (rows) => (await coldLines(db, rows)).map((line, i) => ({ id: rows[i]!.id, line })))) yield page;
-}
-
-/** A paged attempt as its canonical line. */
-export interface PagedLine {
-  id: string;
-  line: string;
+export async function* scanAttemptsOrSlices(filter: JournalFilter | null | undefined, opts: ScanOptions = {}, db: TenthDb = getDb()): AsyncGenerator<(Attempt | PageSlice)[]> {
+  for await (const page of mergedScan<PageSlice>(filter, opts, db, (rows) => coldSlices(db, rows))) yield page;
 }
 
 async function* mergedScan<C extends { id: string }>(

@@ -25,7 +25,7 @@ import { serializeParsed } from '../../../../shared/journal/jsonl';
 import { promptNameKey } from '../../db/repo/prompts';
 import { ulid } from 'ulid';
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../../../../shared/domain/schemas';
-import { exportCsv, exportJsonBackup, exportJsonl, type JournalSource } from '../../../../shared/journal/export';
+import { exportCsv, exportJsonBackupParts, exportJsonlParts, partsText, type ChunkParts, type JournalSource } from '../../../../shared/journal/export';
 import { filterForHeader, isEmptyFilter, type JournalFilter } from '../../../../shared/journal/filter';
 import { planImport, type ImportMode, type ImportReport, type ImportSource } from '../../../../shared/journal/import';
 import type { DataRecordType, RecordMap } from '../../../../shared/journal/records';
@@ -40,10 +40,10 @@ import {
   existingAttemptIds,
   hasPages,
   scanAttempts,
-  scanAttemptsOrLines,
+  scanAttemptsOrSlices,
   selectAttempts,
   stagingLock,
-  type PagedLine,
+  type PageSlice,
   type Selection,
 } from '../../db/journal';
 import { readAll } from '../../../../shared/providers/decoder';
@@ -171,9 +171,9 @@ export async function dexieSource(
     }
   };
   const scan = { selection, pageSize: opts.pageSize ?? EXPORT_PAGE_SIZE, signal: opts.signal };
-  // CSV flattens attempts; the JSON formats take a paged attempt's line as it is.
+  // CSV flattens attempts; the JSON formats take a paged attempt's bytes as they are.
   if (opts.format === 'csv') return { source: { attempts: counted(scanAttempts(filter, scan, db)) }, selection, countAttempt: () => written };
-  const attempts = counted<Attempt | PagedLine>(scanAttemptsOrLines(filter, scan, db));
+  const attempts = counted<Attempt | PageSlice>(scanAttemptsOrSlices(filter, scan, db));
   if (!filter || isEmptyFilter(filter)) {
     return {
       source: {
@@ -207,32 +207,33 @@ export async function dexieSource(
 
 /** Text chunks of the export in the chosen format. */
 export async function* exportFromDexie(db: TenthDb, opts: DexieExportOptions): AsyncGenerator<string> {
+  for await (const parts of exportPartsFromDexie(db, opts)) yield partsText(parts);
+}
+
+/**
+ * Chunks of the export in the chosen format, as parts (text, and runs of the
+ * journal pages' bytes) for `new Blob(parts)`: a JSONL export of paged
+ * attempts is their stored bytes, never decoded or encoded on the way.
+ */
+export async function* exportPartsFromDexie(db: TenthDb, opts: DexieExportOptions): AsyncGenerator<ChunkParts> {
   const { source, selection, countAttempt } = await dexieSource(db, opts);
   const size = opts.chunkSize ?? DEFAULT_CHUNK_CHARS;
   const common = { app: opts.app, exportedAt: opts.exportedAt, filter: filterForHeader(opts.filter), secrets: opts.secrets, chunkSize: size, validate: opts.validate ?? false };
-  const chunks =
-    opts.format === 'csv'
-      ? exportCsv(source.attempts!, { secrets: opts.secrets, bom: opts.bom, batchSize: 512 })
-      : opts.format === 'json'
-        ? exportJsonBackup(source, common)
-        : exportJsonl(source, common);
-  if (opts.format !== 'csv') {
-    yield* chunks;
-  } else {
+  if (opts.format === 'csv') {
     // CSV batches are small; coalesce them to the chunk size like the JSON formats.
     let buf: string[] = [];
     let len = 0;
-    for await (const c of chunks) {
+    for await (const c of exportCsv(source.attempts!, { secrets: opts.secrets, bom: opts.bom, batchSize: 512 })) {
       buf.push(c);
       len += c.length;
       if (len >= size) {
-        yield buf.join('');
+        yield [buf.join('')];
         buf = [];
         len = 0;
       }
     }
-    if (buf.length) yield buf.join('');
-  }
+    if (buf.length) yield [buf.join('')];
+  } else yield* opts.format === 'json' ? exportJsonBackupParts(source, common) : exportJsonlParts(source, common);
   opts.onProgress?.({ attempts: countAttempt(), total: Math.max(selection.total, countAttempt()), phase: 'writing' });
 }
 
