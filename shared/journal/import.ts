@@ -26,6 +26,7 @@
 import {
   emptyCounts,
   scanJournal,
+  type CanonicalForm,
   type JournalInput,
   type RecordCounts,
   type ScanOptions,
@@ -42,7 +43,8 @@ export interface ExistingIds {
 
 export type ImportMode = 'all-or-nothing' | 'valid-only';
 
-export type BatchSink = <T extends DataRecordType>(type: T, records: RecordMap[T][]) => void | Promise<void>;
+/** `canonical`: with ScanOptions.canonical, each record's canonical line (bytes as read, or text), in the records' order. */
+export type BatchSink = <T extends DataRecordType>(type: T, records: RecordMap[T][], canonical?: CanonicalForm[]) => void | Promise<void>;
 
 export interface ImportOptions extends Omit<ScanOptions, 'dedupe'> {
   mode: ImportMode;
@@ -99,6 +101,8 @@ function reader(source: ImportSource, mode: ImportMode, onePass = false): () => 
 /** Buffers records per type, drops those that already exist, and hands the rest to onBatch. */
 class Batcher {
   private readonly buffers = new Map<DataRecordType, DataRecord[]>(DATA_RECORD_TYPES.map((t) => [t, []]));
+  /** Each buffered record's canonical line, when the scan gives them. */
+  private readonly canon = new Map<DataRecordType, CanonicalForm[]>(DATA_RECORD_TYPES.map((t) => [t, []]));
   readonly added = emptyCounts();
   skippedExisting = 0;
 
@@ -109,9 +113,10 @@ class Batcher {
   ) {}
 
   /** Returns a promise only when a batch is flushed, so the common case stays synchronous. */
-  add(type: DataRecordType, record: DataRecord): Promise<void> | undefined {
+  add(type: DataRecordType, record: DataRecord, canonical?: CanonicalForm): Promise<void> | undefined {
     const buf = this.buffers.get(type)!;
     buf.push(record);
+    if (canonical !== undefined) this.canon.get(type)!.push(canonical);
     return buf.length >= this.size ? this.flush(type) : undefined;
   }
 
@@ -122,13 +127,17 @@ class Batcher {
   private async flush(type: DataRecordType): Promise<void> {
     const buf = this.buffers.get(type)!;
     if (buf.length === 0) return;
+    const canon = this.canon.get(type)!;
     this.buffers.set(type, []);
+    this.canon.set(type, []);
     const exists = await this.existingOf(type, buf);
-    const fresh = exists.size ? buf.filter((r) => !exists.has(r.id)) : buf;
+    const keep = exists.size ? buf.map((r) => !exists.has(r.id)) : null;
+    const fresh = keep ? buf.filter((_, i) => keep[i]) : buf;
+    const freshCanon = canon.length === buf.length ? (keep ? canon.filter((_, i) => keep[i]) : canon) : undefined;
     this.skippedExisting += buf.length - fresh.length;
     if (fresh.length === 0) return;
     this.added[type] += fresh.length;
-    if (this.onBatch) await this.onBatch(type, fresh as never);
+    if (this.onBatch) await this.onBatch(type, fresh as never, freshCanon);
   }
 
   private async existingOf(type: DataRecordType, records: DataRecord[]): Promise<Set<string>> {
@@ -149,8 +158,8 @@ class Batcher {
 export async function planImport(source: ImportSource, existing: ExistingIds | null, opts: ImportOptions): Promise<ImportReport> {
   const open = reader(source, opts.mode, opts.onePass);
   const batcher = new Batcher(existing, Math.max(1, opts.batchSize ?? 500), opts.onBatch);
-  const scanOpts: ScanOptions = { maxErrors: opts.maxErrors, maxLineLength: opts.maxLineLength, duplicates: opts.duplicates };
-  const sink = (type: DataRecordType, record: DataRecord): Promise<void> | undefined => batcher.add(type, record);
+  const scanOpts: ScanOptions = { maxErrors: opts.maxErrors, maxLineLength: opts.maxLineLength, duplicates: opts.duplicates, canonical: opts.canonical };
+  const sink = (type: DataRecordType, record: DataRecord, _line: number, canonical?: CanonicalForm): Promise<void> | undefined => batcher.add(type, record, canonical);
 
   let report: ScanReport;
   let committed: boolean;

@@ -323,3 +323,60 @@ describe('serializeParsed', () => {
     expect(withSecrets.some((a) => serializeRecord(a).includes('sk-live'))).toBe(false);
   });
 });
+
+describe('lines as read (raw bytes) and canonical forms', () => {
+  const text = '\ufeff{"a":"naïve 🙂"}\r\n{"b":1}\n\n{"c":"日本語"}\r\n{"d":2}';
+  const bytes = enc.encode(text);
+
+  it('give each line read from bytes its own bytes, without "\\r" or the BOM, across any chunk boundaries', async () => {
+    for (const sizes of [[bytes.length], [1], [2, 3], [5, 7, 11], [64]]) {
+      const items = await collect(chunked(bytes, sizes), { raw: true });
+      expect(items.map((l) => l.text)).toEqual(['{"a":"naïve 🙂"}', '{"b":1}', '', '{"c":"日本語"}', '{"d":2}']);
+      for (const l of items) expect(new TextDecoder().decode(l.raw)).toBe(l.text);
+      // Copies: a producer reusing its buffer cannot change them.
+      for (const l of items) if (l.raw!.length) expect(l.raw!.buffer).not.toBe(bytes.buffer);
+    }
+    // Not asked, or not bytes: no raw.
+    expect((await collect(bytes)).some((l) => l.raw)).toBe(false);
+    expect((await collect(text, { raw: true })).some((l) => l.raw)).toBe(false);
+  });
+
+  it('keep raw bytes on the line-by-line path a segment with bad UTF-8 takes', async () => {
+    const bad = new Uint8Array([...enc.encode('{"x":1}\n'), 0xff, ...enc.encode('\n{"y":"é"}\n')]);
+    const items = await collect(bad, { raw: true });
+    expect(items[0]).toMatchObject({ text: '{"x":1}' });
+    expect(new TextDecoder().decode(items[0]!.raw)).toBe('{"x":1}');
+    expect(items[1]!.error?.code).toBe('utf8');
+    expect(new TextDecoder().decode(items[2]!.raw)).toBe('{"y":"é"}');
+  });
+
+  it('hand a canonical line over as its bytes and any other line as its canonical text', async () => {
+    const { scanJournal } = await import('./jsonl');
+    const j = sampleJournal(6, 2);
+    const canonicalFile = await collectText(exportJsonl(j, { app: { name: 'Tenth', version: 't' }, exportedAt: 1 }));
+    // The same records with keys reordered and spaces: valid, not canonical.
+    const lines = canonicalFile.trimEnd().split('\n');
+    const loose = lines.map((l, i) => (i > 0 && i % 2 === 0 ? JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(l) as object).reverse()), null, 0).replace(/,"/g, ', "') : l)).join('\n');
+    const seen: { canonical: string | Uint8Array | undefined; record: unknown }[] = [];
+    const report = await scanJournal(enc.encode(loose), { canonical: true }, (type, record, _line, canonical) => {
+      seen.push({ canonical, record });
+    });
+    expect(report.ok).toBe(true);
+    expect(seen.length).toBe(lines.length - 1);
+    let asBytes = 0;
+    for (const s of seen) {
+      const expected = serializeRecord(s.record as never);
+      if (s.canonical instanceof Uint8Array) {
+        asBytes++;
+        expect(new TextDecoder().decode(s.canonical)).toBe(expected);
+      } else expect(s.canonical).toBe(expected);
+    }
+    // Odd lines (and the header's neighbours) were written canonical; even ones loosened.
+    expect(asBytes).toBeGreaterThan(0);
+    expect(asBytes).toBeLessThan(seen.length);
+    // Text input: canonical text only.
+    const fromText: unknown[] = [];
+    await scanJournal(loose, { canonical: true }, (_t, _r, _l, canonical) => void fromText.push(canonical));
+    expect(fromText.every((c) => typeof c === 'string')).toBe(true);
+  });
+});

@@ -296,8 +296,9 @@ export type JournalChunk = string | Uint8Array;
 export type JournalInput = JournalChunk | AsyncIterable<JournalChunk> | Iterable<JournalChunk>;
 
 export type LineItem =
-  | { line: number; text: string; error?: undefined }
-  | { line: number; text?: undefined; error: JournalError };
+  /** `raw`: the line's bytes as read (no "\r", no BOM), when asked for and the input was bytes. */
+  | { line: number; text: string; raw?: Uint8Array; error?: undefined }
+  | { line: number; text?: undefined; raw?: undefined; error: JournalError };
 
 export interface ReadLinesOptions {
   /**
@@ -306,6 +307,11 @@ export interface ReadLinesOptions {
    * as it streams in, so memory stays bounded by this figure.
    */
   maxLineLength?: number;
+  /**
+   * Also give each line read from bytes its bytes (`raw`, a copy), so a
+   * consumer that writes the line out unchanged needs not encode it again.
+   */
+  raw?: boolean;
 }
 
 async function* chunksOf(input: JournalInput): AsyncGenerator<JournalChunk> {
@@ -350,15 +356,24 @@ export async function* readLineBatches(input: JournalInput, opts: ReadLinesOptio
     error: lineError(lineNo, 'too_long', null, `a line of at most ${max} ${byteMode ? 'bytes' : 'characters'}`, `line longer than ${max} ${byteMode ? 'bytes' : 'characters'}; skipped`),
   });
 
+  const wantRaw = opts.raw === true;
   const finishText = (text: string): LineItem => {
     if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
     if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { line: lineNo, text };
   };
+  /** The line's bytes without a "\r" at the end or a BOM at the start of the file: a copy. */
+  const rawOf = (bytes: Uint8Array, start: number, end: number): Uint8Array => {
+    if (end > start && bytes[end - 1] === 13) end--;
+    if (lineNo === 1 && end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) start += 3;
+    return bytes.slice(start, end);
+  };
 
   const finishBytes = (bytes: Uint8Array): LineItem => {
     try {
-      return finishText(decoder.decode(bytes));
+      const item = finishText(decoder.decode(bytes));
+      if (wantRaw && item.text !== undefined) item.raw = rawOf(bytes, 0, bytes.length);
+      return item;
     } catch {
       const at = firstInvalidUtf8(bytes);
       return {
@@ -441,10 +456,18 @@ export async function* readLineBatches(input: JournalInput, opts: ReadLinesOptio
             }
             if (text !== null) {
               let s = 0;
+              // The same line in the bytes (a newline byte is never inside a UTF-8 sequence).
+              let b = pos;
               for (;;) {
                 const nl = text.indexOf('\n', s);
                 lineNo++;
-                out.push(finishText(nl === -1 ? text.slice(s) : text.slice(s, nl)));
+                const item = finishText(nl === -1 ? text.slice(s) : text.slice(s, nl));
+                if (wantRaw) {
+                  const nb = nl === -1 ? last : bytes.indexOf(10, b);
+                  item.raw = rawOf(bytes, b, nb);
+                  b = nb + 1;
+                }
+                out.push(item);
                 if (nl === -1) break;
                 s = nl + 1;
               }
@@ -898,6 +921,12 @@ export interface ScanOptions extends ReadLinesOptions {
   dedupe?: 'content' | 'id';
   /** See DuplicatePolicy. Default 'supersede'. */
   duplicates?: DuplicatePolicy;
+  /**
+   * Hand each record over with its canonical line (RecordSink's `canonical`):
+   * the line's bytes as read when they already are that line (a file Tenth
+   * wrote), else the line as `serializeParsed` writes it.
+   */
+  canonical?: boolean;
 }
 
 export interface DuplicateId {
@@ -938,12 +967,16 @@ export interface ScanReport {
  * Provisional records are held back until they are superseded or the file
  * ends, so `line` is the line of the version handed over.
  */
-export type RecordSink = (type: DataRecordType, record: RecordMap[DataRecordType], line: number) => void | Promise<void>;
+export type RecordSink = (type: DataRecordType, record: RecordMap[DataRecordType], line: number, canonical?: CanonicalForm) => void | Promise<void>;
+
+/** A record's canonical line (serializeRecord's): as UTF-8 bytes (no newline), or as text. */
+export type CanonicalForm = string | Uint8Array;
 
 interface Held {
   type: DataRecordType;
   record: RecordMap[DataRecordType];
   line: number;
+  canonical?: CanonicalForm;
   /** Hashes of every version seen (only kept in 'id' dedupe mode, to tell a repeat from a supersession). */
   hashes: number[] | null;
 }
@@ -994,7 +1027,8 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
   };
   const holdAll = policy === 'last-wins';
 
-  for await (const batch of readLineBatches(input, opts)) {
+  const wantCanonical = opts.canonical === true;
+  for await (const batch of readLineBatches(input, { ...opts, raw: wantCanonical })) {
     for (const item of batch) {
       report.lines = item.line;
       if (item.error) {
@@ -1049,6 +1083,12 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
       const data = rec as RecordMap[DataRecordType];
       const provisional = holdAll || isProvisional(type, data);
       const key = `${type}\u0000${data.id}`;
+      let canonical: CanonicalForm | undefined;
+      if (wantCanonical) {
+        const line = serializeParsed(type, data as unknown as Record<string, unknown>);
+        // The bytes read decode to `text` (fatal decoder): when the text is the canonical line, so are they.
+        canonical = item.raw && text === item.text && line === text ? item.raw : line;
+      }
 
       if (doneIds) {
         // Second pass: the first one proved there are no conflicts.
@@ -1068,6 +1108,7 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
           if (provisional) {
             h.record = data;
             h.line = item.line;
+            h.canonical = canonical;
             h.hashes!.push(hash);
             continue;
           }
@@ -1076,13 +1117,13 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
         } else {
           report.counts[type]++;
           if (provisional) {
-            held.set(key, { type, record: data, line: item.line, hashes: [hashString(text)] });
+            held.set(key, { type, record: data, line: item.line, canonical, hashes: [hashString(text)] });
             continue;
           }
           done.add(data.id);
         }
         if (onRecord) {
-          const pending = onRecord(type, data, item.line);
+          const pending = onRecord(type, data, item.line, canonical);
           if (pending) await pending;
         }
         continue;
@@ -1113,20 +1154,21 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
           if (h) {
             h.record = data;
             h.line = item.line;
-          } else held.set(key, { type, record: data, line: item.line, hashes: null });
+            h.canonical = canonical;
+          } else held.set(key, { type, record: data, line: item.line, canonical, hashes: null });
           continue;
         }
         held.delete(key);
       } else {
         report.counts[type]++;
         if (provisional) {
-          held.set(key, { type, record: data, line: item.line, hashes: null });
+          held.set(key, { type, record: data, line: item.line, canonical, hashes: null });
           continue;
         }
       }
       // Await only a real promise: an await per record would cost a microtask each.
       if (onRecord) {
-        const pending = onRecord(type, data, item.line);
+        const pending = onRecord(type, data, item.line, canonical);
         if (pending) await pending;
       }
     }
@@ -1137,7 +1179,7 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
   // What was never superseded: a killed run's pending attempts, a run cut off while running.
   if (onRecord) {
     for (const h of held.values()) {
-      const pending = onRecord(h.type, h.record, h.line);
+      const pending = onRecord(h.type, h.record, h.line, h.canonical);
       if (pending) await pending;
     }
   }

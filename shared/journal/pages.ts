@@ -80,10 +80,11 @@ export type PagedFields = Pick<Attempt, 'id' | 'queuedAt' | 'runId' | 'promptId'
 };
 
 /**
- * Builds one page from attempts and their canonical lines (the same order).
- * A line must be one line: the canonical writer escapes every newline.
+ * Builds one page from attempts and their canonical lines (the same order), as
+ * text or as UTF-8 bytes. A line must be one line: the canonical writer
+ * escapes every newline.
  */
-export function buildPage(id: string, attempts: readonly PagedFields[], lines: readonly string[]): { page: AttemptPage; columns: AttemptPageColumns } {
+export function buildPage(id: string, attempts: readonly PagedFields[], lines: readonly (string | Uint8Array)[]): { page: AttemptPage; columns: AttemptPageColumns } {
   if (attempts.length !== lines.length) throw new Error(`buildPage: ${attempts.length} attempts but ${lines.length} lines`);
   if (attempts.length === 0) throw new Error('buildPage: a page holds at least one attempt');
   const c: AttemptPageColumns = {
@@ -103,7 +104,8 @@ export function buildPage(id: string, attempts: readonly PagedFields[], lines: r
   };
   for (let i = 0; i < attempts.length; i++) {
     const a = attempts[i]!;
-    if (lines[i]!.includes('\n')) throw new Error(`buildPage: the line of ${a.id} holds a newline`);
+    const line = lines[i]!;
+    if (typeof line === 'string' ? line.includes('\n') : line.indexOf(10) !== -1) throw new Error(`buildPage: the line of ${a.id} holds a newline`);
     c.ids.push(a.id);
     c.queuedAt.push(a.queuedAt);
     c.runId.push(a.runId);
@@ -125,16 +127,21 @@ const decoder = new TextDecoder();
 /** Reused between pages: lines are encoded into it, then the used part copied out once. */
 let scratch = new Uint8Array(0);
 
-/** The lines as UTF-8, each followed by "\n", and where each ends. */
-export function encodeLines(lines: readonly string[]): { bytes: Uint8Array; ends: Uint32Array } {
+/** The lines as UTF-8 (text is encoded, bytes copied), each followed by "\n", and where each ends. */
+export function encodeLines(lines: readonly (string | Uint8Array)[]): { bytes: Uint8Array; ends: Uint32Array } {
   let max = 0;
   // A UTF-16 code unit is at most 3 UTF-8 bytes.
-  for (const l of lines) max += l.length * 3 + 1;
+  for (const l of lines) max += (typeof l === 'string' ? l.length * 3 : l.length) + 1;
   if (scratch.length < max) scratch = new Uint8Array(Math.max(max, scratch.length * 2));
   const ends = new Uint32Array(lines.length);
   let pos = 0;
   for (let i = 0; i < lines.length; i++) {
-    pos += encoder.encodeInto(lines[i]!, scratch.subarray(pos)).written;
+    const line = lines[i]!;
+    if (typeof line === 'string') pos += encoder.encodeInto(line, scratch.subarray(pos)).written;
+    else {
+      scratch.set(line, pos);
+      pos += line.length;
+    }
     scratch[pos++] = 10;
     ends[i] = pos;
   }

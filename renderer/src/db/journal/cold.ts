@@ -14,7 +14,7 @@
  */
 import type { Attempt } from '../../../../shared/domain/schemas';
 import { buildPage, ColdIndex, lineSlice, pageLines, PAGE_ATTEMPTS, rowOf, type AttemptPage, type AttemptPageColumns, type PagedRow, type PageSlice } from '../../../../shared/journal/pages';
-import { serializeRecord } from '../../../../shared/journal/jsonl';
+import { serializeRecord, type CanonicalForm } from '../../../../shared/journal/jsonl';
 import { ulid } from 'ulid';
 import type { Table } from 'dexie';
 import type { TenthDb } from '../db';
@@ -235,7 +235,7 @@ export async function coldByIds(db: TenthDb, ids: readonly string[]): Promise<Ma
  * Writes attempts as new pages of up to 500 (the caller has left out the ids
  * the journal has). Runs in the caller's transaction when there is one.
  */
-export async function writePages(db: TenthDb, attempts: readonly Attempt[], lines?: readonly string[], staged?: string): Promise<void> {
+export async function writePages(db: TenthDb, attempts: readonly Attempt[], lines?: readonly CanonicalForm[], staged?: string): Promise<void> {
   const texts = lines ?? attempts.map((a) => serializeRecord(a));
   const pages = [];
   const columns: AttemptPageColumns[] = [];

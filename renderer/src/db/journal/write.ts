@@ -5,6 +5,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import type { Attempt } from '../../../../shared/domain/schemas';
+import type { CanonicalForm } from '../../../../shared/journal/jsonl';
 import { getDb, type TenthDb } from '../db';
 import { coldByIds, coldIndex, journalTables, unpage, writePages } from './cold';
 
@@ -43,10 +44,11 @@ export async function finishAttempt(a: Attempt, db: TenthDb = getDb()): Promise<
  * merge never overwrites a record. They are written in pages of up to 500
  * (an import's batch is a few page writes instead of thousands of records
  * with 16 index entries each). `lines`, when given, are their canonical lines
- * (the import has them from validation); `staged`, an import staging them
+ * (the import has them from validation: text, or UTF-8 bytes as read from the
+ * file when they already were canonical); `staged`, an import staging them
  * (./cold.ts beginStaging). Returns how many were added.
  */
-export async function addAttempts(list: readonly Attempt[], db: TenthDb = getDb(), opts: { lines?: readonly string[]; staged?: string } = {}): Promise<number> {
+export async function addAttempts(list: readonly Attempt[], db: TenthDb = getDb(), opts: { lines?: readonly CanonicalForm[]; staged?: string } = {}): Promise<number> {
   const lines = opts.lines;
   if (list.length === 0) return 0;
   if (!journalTables(db).includes(db.attemptColumns)) return addHot(list, db);
@@ -56,7 +58,7 @@ export async function addAttempts(list: readonly Attempt[], db: TenthDb = getDb(
     const index = await coldIndex(db);
     const seen = new Set<string>();
     const fresh: Attempt[] = [];
-    const freshLines: string[] = [];
+    const freshLines: CanonicalForm[] = [];
     list.forEach((a, i) => {
       if (hot.has(a.id) || index.has(a.id) || seen.has(a.id)) return;
       seen.add(a.id);

@@ -21,7 +21,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import { findNameClash } from '../../db/repo/providers';
-import { serializeParsed } from '../../../../shared/journal/jsonl';
+import { serializeParsed, type CanonicalForm } from '../../../../shared/journal/jsonl';
 import { promptNameKey } from '../../db/repo/prompts';
 import { ulid } from 'ulid';
 import type { Attempt, Case, Prompt, PromptVersion, Provider, Run } from '../../../../shared/domain/schemas';
@@ -345,9 +345,11 @@ async function importStaged(db: TenthDb, source: ImportSource, opts: DexieImport
       {
         mode: 'all-or-nothing',
         onePass: true,
+        // Each record comes with its canonical line: the file's own bytes when they already are (a file Tenth wrote).
+        canonical: true,
         batchSize: opts.batchSize ?? IMPORT_BATCH_SIZE,
         maxErrors: opts.maxErrors ?? 50,
-        onBatch: async <T extends DataRecordType>(type: T, records: RecordMap[T][]) => {
+        onBatch: async <T extends DataRecordType>(type: T, records: RecordMap[T][], canonical?: CanonicalForm[]) => {
           opts.signal?.throwIfAborted();
           if (type !== 'attempt') {
             held.push({ type: type as Exclude<DataRecordType, 'attempt'>, rows: records as { id: string }[] });
@@ -355,8 +357,7 @@ async function importStaged(db: TenthDb, source: ImportSource, opts: DexieImport
           }
           // One batch of pages commits while the next is read and validated.
           if (inFlight) await inFlight;
-          // Records come out of the schema's parse, so their canonical lines are a plain stringify away.
-          const lines = (records as Attempt[]).map((r) => serializeParsed('attempt', r as unknown as Record<string, unknown>));
+          const lines = canonical ?? (records as Attempt[]).map((r) => serializeParsed('attempt', r as unknown as Record<string, unknown>));
           const write = addAttempts(records as Attempt[], db, { staged: importId, lines }).then((n) => {
             written += n;
             opts.onWritten?.(written);
