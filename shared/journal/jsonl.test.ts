@@ -333,9 +333,12 @@ describe('lines as read (raw bytes) and canonical forms', () => {
       const items = await collect(chunked(bytes, sizes), { raw: true });
       expect(items.map((l) => l.text)).toEqual(['{"a":"naïve 🙂"}', '{"b":1}', '', '{"c":"日本語"}', '{"d":2}']);
       for (const l of items) expect(new TextDecoder().decode(l.raw)).toBe(l.text);
-      // Copies: a producer reusing its buffer cannot change them.
+      // Copies (views of a copy): a producer reusing its buffer cannot change them.
       for (const l of items) if (l.raw!.length) expect(l.raw!.buffer).not.toBe(bytes.buffer);
     }
+    // One-byte text, where a line's bytes are where its characters are.
+    const ascii = await collect(enc.encode('{"x":1}\r\n{"y":22}\n\n{"z":3}'), { raw: true });
+    expect(ascii.map((l) => new TextDecoder().decode(l.raw))).toEqual(['{"x":1}', '{"y":22}', '', '{"z":3}']);
     // Not asked, or not bytes: no raw.
     expect((await collect(bytes)).some((l) => l.raw)).toBe(false);
     expect((await collect(text, { raw: true })).some((l) => l.raw)).toBe(false);

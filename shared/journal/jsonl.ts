@@ -362,17 +362,17 @@ export async function* readLineBatches(input: JournalInput, opts: ReadLinesOptio
     if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { line: lineNo, text };
   };
-  /** The line's bytes without a "\r" at the end or a BOM at the start of the file: a copy. */
+  /** The line's bytes without a "\r" at the end or a BOM at the start of the file: a view of `bytes`, which must be a copy. */
   const rawOf = (bytes: Uint8Array, start: number, end: number): Uint8Array => {
     if (end > start && bytes[end - 1] === 13) end--;
     if (lineNo === 1 && end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) start += 3;
-    return bytes.slice(start, end);
+    return bytes.subarray(start, end);
   };
 
   const finishBytes = (bytes: Uint8Array): LineItem => {
     try {
       const item = finishText(decoder.decode(bytes));
-      if (wantRaw && item.text !== undefined) item.raw = rawOf(bytes, 0, bytes.length);
+      if (wantRaw && item.text !== undefined) item.raw = rawOf(bytes.slice(), 0, bytes.length);
       return item;
     } catch {
       const at = firstInvalidUtf8(bytes);
@@ -456,15 +456,19 @@ export async function* readLineBatches(input: JournalInput, opts: ReadLinesOptio
             }
             if (text !== null) {
               let s = 0;
-              // The same line in the bytes (a newline byte is never inside a UTF-8 sequence).
-              let b = pos;
+              // The same lines in the bytes (a newline byte is never inside a UTF-8
+              // sequence): one copy of the segment, each line a view of it.
+              const seg = wantRaw ? bytes.slice(pos, last) : null;
+              // Only one-byte characters: a line's bytes are where its characters are.
+              const ascii = seg !== null && seg.length === text.length;
+              let b = 0;
               for (;;) {
                 const nl = text.indexOf('\n', s);
                 lineNo++;
                 const item = finishText(nl === -1 ? text.slice(s) : text.slice(s, nl));
-                if (wantRaw) {
-                  const nb = nl === -1 ? last : bytes.indexOf(10, b);
-                  item.raw = rawOf(bytes, b, nb);
+                if (seg) {
+                  const nb = nl === -1 ? seg.length : ascii ? nl : seg.indexOf(10, b);
+                  item.raw = rawOf(seg, b, nb);
                   b = nb + 1;
                 }
                 out.push(item);
