@@ -1,5 +1,5 @@
 /**
- * CDP for the data worker (CPU profiles, JS heap) for `npm run bench:io -- --profile`: the page's
+ * CDP for the data worker (CPU profiles, JS heap, forced GC) for `npm run bench:io`: the page's
  * CDP session auto-attaches to the worker (a dedicated worker is its own V8
  * isolate, so the page's profiler never sees it) and drives its Profiler through
  * Target.sendMessageToTarget. `summarize` folds a profile into self and total
@@ -78,6 +78,16 @@ export class WorkerCdp {
     if (![...this.workers.values()].some((u) => u.includes('data'))) return null;
     const r = (await this.send(this.dataWorker(), 'Runtime.getHeapUsage')) as { usedSize: number };
     return r.usedSize / 1024 / 1024;
+  }
+
+  /**
+   * A full garbage collection in the data worker (CDP HeapProfiler.collectGarbage),
+   * so that the heap usage read next is what is still reachable, not what a
+   * later GC would have freed. Blocks the worker for as long as the GC takes.
+   */
+  async collectGarbage(): Promise<void> {
+    const r = (await this.send(this.dataWorker(), 'HeapProfiler.collectGarbage')) as { error?: unknown };
+    if (r.error) throw new Error(`HeapProfiler.collectGarbage in the data worker: ${JSON.stringify(r.error)}`);
   }
 
   async startProfile(): Promise<void> {

@@ -11,15 +11,23 @@
  *
  * Memory: the host's RSS (this process) and the PSS of the Chromium processes
  * (shared pages counted once, where summing RSS counted them once per process),
- * and the JS heaps of the data worker and the page (CDP Runtime.getHeapUsage),
- * printed at 10 %, 50 % and 100 % of the attempts so a flat line is visible.
+ * read from /proc by a child process (procmem.ts) so the reads never block the
+ * host's event loop; and the JS heaps of the data worker and the page (CDP
+ * Runtime.getHeapUsage), printed at 10 %, 50 % and 100 % of the attempts. Used
+ * heap mixes what is live with garbage not yet collected, so at about 10 %,
+ * 50 % and 100 % of each job a full GC is forced in the data worker, the page
+ * and the host (CDP HeapProfiler.collectGarbage) and the live heaps are read
+ * after it; the verdict line compares the 100 % point with the 10 % point.
  * The raw IndexedDB ceiling (the same attempts bare-added into a store with
- * the same indexes) is measured in the same run as the import's baseline.
+ * the same indexes) is measured in the same run as the import's baseline,
+ * after both exports, so its garbage is in none of their samples.
  *
  * Usage: `npm run bench:io [-- attempts] [--profile]` (--profile prints CPU
  * profiles of the data worker, the page and the host per job). Prints figures,
  * then as the LAST line `{"attempts", "exportPerSec", "importPerSec",
- * "peakRssMb"}` (peakRssMb: host RSS + Chromium PSS at the worst moment).
+ * "peakRssMb", "liveHeapMb", "memoryFlat"}` (peakRssMb: host RSS + Chromium PSS
+ * at the worst moment; liveHeapMb: per job, the live JS heaps summed at 10 /
+ * 50 / 100 %; memoryFlat: the verdict).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -34,6 +42,7 @@ import { exportJsonl } from '../../shared/journal/export';
 import { sampleJournal } from '../../shared/journal/sample';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { summarize, topSelf, WorkerCdp, type CpuProfile } from './cpuprofile';
+import { ProcMem, type MemorySample } from './procmem';
 
 const ARGS = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const PROFILE = process.argv.includes('--profile');
@@ -73,75 +82,56 @@ function childPids(pid: number): number[] {
   return out;
 }
 
-/** Proportional set size (shared pages split between their users) in MB, 0 if the process is gone. */
-function pssMb(pid: number): number {
-  try {
-    const m = /\nPss:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
+const fmtMem = (m: MemorySample) => `host RSS ${m.hostRssMb.toFixed(0)} MB, chromium PSS ${m.chromiumPssMb.toFixed(0)} MB`;
+
+/** Where in a job (fractions of N) a live-heap point is taken besides its end. */
+const LIVE_AT = [0.1, 0.5];
+
+/** The heaps after full GCs forced in the data worker, the page and the host, and the memory right after. */
+interface LivePoint {
+  /** Attempts done when it was taken. */
+  n: number;
+  workerMb: number;
+  pageMb: number;
+  /** The host's JS heap and the memory its objects hold outside it (Buffers, ArrayBuffers). */
+  hostMb: number;
+  m: MemorySample;
+  /** Wall time of the GCs and the heap reads. */
+  gcMs: number;
 }
 
-function descendants(root: number): number[] {
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length) {
-    for (const c of childPids(stack.pop()!)) {
-      out.push(c);
-      stack.push(c);
-    }
-  }
-  return out;
+/** The host's used JS heap and the memory its objects hold outside it, MB. */
+function hostLiveMb(): number {
+  const u = process.memoryUsage();
+  return (u.heapUsed + u.external) / 1024 / 1024;
 }
 
-export interface MemorySample {
-  /** The host (this process: the browser host's HTTP server and services), RSS. */
-  hostRssMb: number;
-  /** Every Chromium process, PSS: shared pages counted once, not once per process. */
-  chromiumPssMb: number;
-}
+const liveMb = (p: LivePoint) => p.workerMb + p.pageMb + p.hostMb;
 
 /**
- * Samples memory once a second, besides the samples a job's watcher takes
- * twice a second. Reading every Chromium process's smaps_rollup is itself
- * costly (at 250 ms it took about a sixth of a core on the host, which the
- * export's figures paid for on two cores); the process list is walked once a
- * second.
+ * Whether a job's memory stayed flat: from its first live-heap point (≈10 %)
+ * to its end, the live JS heaps (data worker + page + host) and the Chromium
+ * PSS may each grow by at most a tenth of the journal bytes that went through
+ * between the two points. Holding those attempts would cost at least their
+ * bytes (far more as objects), so growth with the journal's size fails it, and
+ * a constant overhead (caches, a chunk in flight) passes.
  */
-class MemorySampler {
-  peak: MemorySample = { hostRssMb: 0, chromiumPssMb: 0 };
-  private timer: NodeJS.Timeout | null = null;
-  private pids: number[] = [];
-  private listedAt = 0;
-  sample(): MemorySample {
-    const now = performance.now();
-    if (now - this.listedAt > 1000) {
-      this.pids = descendants(process.pid).filter((p) => {
-        try {
-          return !readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--generate');
-        } catch {
-          return false;
-        }
-      });
-      this.listedAt = now;
-    }
-    const m = { hostRssMb: process.memoryUsage().rss / 1024 / 1024, chromiumPssMb: this.pids.reduce((n, p) => n + pssMb(p), 0) };
-    this.peak = { hostRssMb: Math.max(this.peak.hostRssMb, m.hostRssMb), chromiumPssMb: Math.max(this.peak.chromiumPssMb, m.chromiumPssMb) };
-    return m;
-  }
-  start(): void {
-    this.peak = { hostRssMb: 0, chromiumPssMb: 0 };
-    this.timer = setInterval(() => this.sample(), 1000);
-  }
-  stop(): MemorySample {
-    if (this.timer) clearInterval(this.timer);
-    this.sample();
-    return this.peak;
-  }
+function flatness(name: string, live: (LivePoint | null)[], fileBytes: number): { name: string; flat: boolean; line: string; liveMb: (number | null)[] } {
+  const first = live.find((p) => p && p.n < N) ?? null;
+  const end = live[live.length - 1] ?? null;
+  const liveMbs = live.map((p) => (p ? Math.round(liveMb(p)) : null));
+  if (!first || !end) return { name, flat: false, line: `memory flat? ${name}: no live-heap point before the end to compare with`, liveMb: liveMbs };
+  const throughMb = (fileBytes * (end.n - first.n)) / N / 1024 / 1024;
+  const tolerance = throughMb / 10;
+  const growth = (a: number, b: number) => `${a.toFixed(0)} → ${b.toFixed(0)} MB (${b - a >= 0 ? '+' : ''}${(b - a).toFixed(1)})`;
+  const flat = liveMb(end) - liveMb(first) <= tolerance && end.m.chromiumPssMb - first.m.chromiumPssMb <= tolerance;
+  const line =
+    `memory flat? ${name}, ${first.n.toLocaleString('en-US')} → ${end.n.toLocaleString('en-US')} attempts, after forced GCs: ` +
+    `live JS heap (data worker + page + host) ${growth(liveMb(first), liveMb(end))}, chromium PSS ${growth(first.m.chromiumPssMb, end.m.chromiumPssMb)}; ` +
+    `tolerance +${tolerance.toFixed(1)} MB each (a tenth of the ${throughMb.toFixed(0)} MB of journal that went through) → ${flat ? 'flat' : 'GROWS'}` +
+    ` (host RSS ${growth(first.m.hostRssMb, end.m.hostRssMb)}, not judged: freed memory is not always returned to the OS)`;
+  return { name, flat, line, liveMb: liveMbs };
 }
-
-const fmtMem = (m: MemorySample) => `host RSS ${m.hostRssMb.toFixed(0)} MB, chromium PSS ${m.chromiumPssMb.toFixed(0)} MB`;
 
 /**
  * Runs in the page: copies the journal's attempts into fresh databases with
@@ -166,11 +156,14 @@ async function rawIdbCeiling({ batch, pack }: { batch: number; pack: number }): 
   const keyPath = src.keyPath;
   // The imported attempts are in the journal's pages: parse them back to records, `batch` at a time.
   const pageIds = (await req(app.transaction('attemptPages').objectStore('attemptPages').getAllKeys())) as string[];
+  const decoder = new TextDecoder();
   const sourceBatches = async function* (): AsyncGenerator<unknown[]> {
     let rows: unknown[] = [];
     for (const id of pageIds) {
-      const page = (await req(app.transaction('attemptPages').objectStore('attemptPages').get(id))) as { text: string };
-      for (const line of page.text.split('\n')) rows.push(JSON.parse(line));
+      // A page is `{ text }` (lines joined by "\n", schema V4) or `{ bytes, ends }` (each line's UTF-8 and its "\n", V5).
+      const page = (await req(app.transaction('attemptPages').objectStore('attemptPages').get(id))) as { text?: string; bytes?: Uint8Array };
+      const text = page.text ?? decoder.decode(page.bytes);
+      for (const line of text.split('\n')) if (line) rows.push(JSON.parse(line));
       if (rows.length >= batch) {
         yield rows;
         rows = [];
@@ -256,7 +249,11 @@ async function main(): Promise<void> {
 
     const host = await startWebHost({ dataDir, env: {}, rendererDir: process.env.TENTH_RENDERER_DIR });
     const browser = await chromium.launch({ executablePath: process.env.TENTH_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const mem = new MemorySampler();
+    // Started after Chromium, so its first walk of /proc already sees the browser's processes.
+    const mem = await ProcMem.spawn();
+    // This process's own inspector, to force the host's GCs at the live-heap points.
+    const hostGc = new inspector.Session();
+    hostGc.connect();
     try {
       // The export is also offered as a download; the bench doesn't need the copy.
       const page = await browser.newPage({ acceptDownloads: false });
@@ -264,26 +261,56 @@ async function main(): Promise<void> {
       const worker = await WorkerCdp.attach(page);
       const pageCdp = await page.context().newCDPSession(page);
       await page.goto(`${host.url}/#token=${host.token}`);
+      // tsx keeps function names with a `__name` helper the page doesn't have.
+      await page.evaluate('globalThis.__name ??= (f) => f');
       await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings', exact: true }).click();
       await page.getByRole('heading', { level: 2, name: 'Import' }).waitFor();
       const pageHeapMb = async () => ((await pageCdp.send('Runtime.getHeapUsage')).usedSize as number) / 1024 / 1024;
 
       /**
-       * Runs a job while sampling memory and the count of attempts done twice a
-       * second; prints the samples nearest 10 %, 50 % and 100 % of N.
+       * A live-heap point: full GCs forced at once in the data worker, the page
+       * and the host, then their used heaps (what is still reachable) and the
+       * memory sample right after. Costs the GCs' time, tens of milliseconds.
        */
-      const watched = async <T>(name: string, done: () => Promise<T>, count: () => Promise<number | null>): Promise<{ value: T; ms: number; cpu: number; peak: MemorySample }> => {
+      const livePoint = async (n: number): Promise<LivePoint> => {
+        const t = performance.now();
+        await Promise.all([worker.collectGarbage(), pageCdp.send('HeapProfiler.collectGarbage'), hostGc.post('HeapProfiler.collectGarbage')]);
+        const [workerMb, pageMb] = await Promise.all([worker.heapMb(), pageHeapMb()]);
+        const gcMs = performance.now() - t;
+        return { n, workerMb: workerMb ?? 0, pageMb, hostMb: hostLiveMb(), m: await mem.sample(), gcMs };
+      };
+
+      /**
+       * Runs a job while polling the count of attempts done ten times a second:
+       * a memory sample twice a second (printed nearest 10 %, 50 % and 100 % of
+       * N), and a live-heap point when the count first reaches 10 % and 50 %,
+       * and at the end.
+       */
+      const watched = async <T>(name: string, done: () => Promise<T>, count: () => Promise<number | null>): Promise<{ value: T; ms: number; cpu: number; peak: MemorySample; live: (LivePoint | null)[] }> => {
         const samples: { n: number; m: MemorySample; workerHeapMb: number | null; pageHeapMb: number }[] = [];
+        const live: (LivePoint | null)[] = [];
         let stop = false;
         const loop = (async () => {
+          let sampledAt = performance.now();
           while (!stop) {
-            await new Promise((r) => setTimeout(r, 500));
+            await new Promise((r) => setTimeout(r, 100));
             const n = await count().catch(() => null);
             if (n === null || stop) continue;
-            samples.push({ n, m: mem.sample(), workerHeapMb: await worker.heapMb().catch(() => null), pageHeapMb: await pageHeapMb() });
+            if (live.length < LIVE_AT.length && n >= N * LIVE_AT[live.length]!) {
+              live.push(
+                await livePoint(n).catch((e: unknown) => {
+                  console.log(`  (${name}: the live-heap point at ${n} attempts failed: ${String(e)})`);
+                  return null;
+                }),
+              );
+              continue;
+            }
+            if (performance.now() - sampledAt < 500) continue;
+            sampledAt = performance.now();
+            samples.push({ n, m: await mem.sample(), workerHeapMb: await worker.heapMb().catch(() => null), pageHeapMb: await pageHeapMb() });
           }
         })();
-        mem.start();
+        await mem.start();
         const cpu0 = treeCpuSec(process.pid);
         const t0 = performance.now();
         const value = await profiled(name, done);
@@ -291,16 +318,23 @@ async function main(): Promise<void> {
         const cpu = treeCpuSec(process.pid) - cpu0;
         stop = true;
         await loop;
-        const peak = mem.stop();
-        samples.push({ n: N, m: mem.sample(), workerHeapMb: await worker.heapMb().catch(() => null), pageHeapMb: await pageHeapMb() });
+        const peak = await mem.stop();
+        samples.push({ n: N, m: await mem.sample(), workerHeapMb: await worker.heapMb().catch(() => null), pageHeapMb: await pageHeapMb() });
         for (const at of [0.1, 0.5, 1]) {
           const want = N * at;
           const s = samples.reduce<(typeof samples)[number] | null>((best, x) => (!best || Math.abs(x.n - want) < Math.abs(best.n - want) ? x : best), null);
           if (!s) continue;
           const heap = s.workerHeapMb === null ? 'n/a' : `${s.workerHeapMb.toFixed(0)} MB`;
-          console.log(`  ${name} at ${s.n.toLocaleString('en-US').padStart(7)} attempts: ${fmtMem(s.m)}, JS heap: data worker ${heap}, page ${s.pageHeapMb.toFixed(0)} MB`);
+          console.log(`  ${name} at ${s.n.toLocaleString('en-US').padStart(7)} attempts: ${fmtMem(s.m)}, JS heap (live + garbage): data worker ${heap}, page ${s.pageHeapMb.toFixed(0)} MB`);
         }
-        return { value, ms, cpu, peak };
+        // The end point: the job is done, so the GCs cost it nothing.
+        while (live.length < LIVE_AT.length) live.push(null);
+        live.push(await livePoint(N));
+        const pts = (f: (p: LivePoint) => string) => live.map((p) => (p ? f(p) : 'n/a')).join(' / ');
+        const mb = (f: (p: LivePoint) => number) => pts((p) => f(p).toFixed(0));
+        console.log(`  ${name} live JS heap after forced GC: data worker ${mb((p) => p.workerMb)} MB, page ${mb((p) => p.pageMb)} MB, host (heap + external) ${mb((p) => p.hostMb)} MB at ${pts((p) => p.n.toLocaleString('en-US'))} attempts (≈10 / 50 / 100 %)`);
+        console.log(`  ${name} right after those GCs: chromium PSS ${mb((p) => p.m.chromiumPssMb)} MB, host RSS ${mb((p) => p.m.hostRssMb)} MB (the GCs took ${pts((p) => p.gcMs.toFixed(0))} ms, the first two inside the job's time)`);
+        return { value, ms, cpu, peak, live };
       };
 
       const profiled = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
@@ -327,7 +361,7 @@ async function main(): Promise<void> {
         return value;
       };
 
-      const baseline = mem.sample();
+      const baseline = await mem.sample();
       console.log(`baseline: ${fmtMem(baseline)}, page JS heap ${(await pageHeapMb()).toFixed(0)} MB`);
       const progressText = () => page.locator('.data-progress').first().textContent({ timeout: 200 });
 
@@ -350,15 +384,6 @@ async function main(): Promise<void> {
       const importPerSec = Math.round((N / im.ms) * 1000);
       console.log(`import (all-or-nothing, one pass: each line validated, attempts staged in pages, committed at the end) ${importPerSec} attempts/s  (${(im.ms / 1000).toFixed(1)} s; ${im.cpu.toFixed(1)} CPU s of host + chromium = ${Math.round(N / im.cpu)} attempts per CPU second; peak ${fmtMem(im.peak)})`);
 
-      // The ceiling: the same attempts bulk-added into a fresh store with the same indexes, in the same browser.
-      // tsx keeps function names with a `__name` helper the page doesn't have.
-      await page.evaluate('globalThis.__name ??= (f) => f');
-      const ceiling = await page.evaluate(rawIdbCeiling, { batch: 5000, pack: 500 });
-      console.log(`raw IndexedDB ceilings, the same attempts written with bare store.add, ${ceiling.batch} per transaction, relaxed durability, then read back with getAll:`);
-      console.log(`  the app's attempts store, its indexes:  write ${ceiling.indexed.perSec} attempts/s, read ${ceiling.indexed.readPerSec}/s; the import reaches ${((importPerSec / ceiling.indexed.perSec) * 100).toFixed(0)} % of this write rate`);
-      console.log(`  one record an attempt, no index:      write ${ceiling.bare.perSec} attempts/s, read ${ceiling.bare.readPerSec}/s`);
-      console.log(`  ${ceiling.pack} attempts a record (JSONL text):   write ${ceiling.packed.perSec} attempts/s, read ${ceiling.packed.readPerSec}/s`);
-
       // Export: the whole journal as JSONL, streamed to exports/ through the bridge.
       const exp = page.getByRole('region', { name: 'Export' });
       await exp.getByLabel('Format').selectOption('jsonl');
@@ -379,18 +404,33 @@ async function main(): Promise<void> {
 
       // CSV for comparison (one row per attempt).
       await exp.getByLabel('Format').selectOption('csv');
-      let t = performance.now();
+      const t = performance.now();
       await exp.getByRole('button', { name: 'Export journal' }).click();
       await page.getByRole('region', { name: 'Export' }).getByRole('button', { name: 'Export journal' }).waitFor({ state: 'visible' });
       await page.waitForFunction(() => !document.querySelector('progress[aria-label="Export progress"]'), undefined, { timeout: 600_000 });
       console.log(`export CSV                                  ${Math.round((N / (performance.now() - t)) * 1000)} attempts/s`);
-      t = performance.now();
+
+      // The ceiling: the same attempts bulk-added into a fresh store with the same indexes, in the same browser.
+      // Last of the jobs: it parses every attempt in the page, garbage no export's figures should carry.
+      await page.evaluate('globalThis.__name ??= (f) => f');
+      const ceiling = await page.evaluate(rawIdbCeiling, { batch: 5000, pack: 500 });
+      console.log(`raw IndexedDB ceilings, the same attempts written with bare store.add, ${ceiling.batch} per transaction, relaxed durability, then read back with getAll:`);
+      console.log(`  the app's attempts store, its indexes:  write ${ceiling.indexed.perSec} attempts/s, read ${ceiling.indexed.readPerSec}/s; the import reaches ${((importPerSec / ceiling.indexed.perSec) * 100).toFixed(0)} % of this write rate`);
+      console.log(`  one record an attempt, no index:      write ${ceiling.bare.perSec} attempts/s, read ${ceiling.bare.readPerSec}/s`);
+      console.log(`  ${ceiling.pack} attempts a record (JSONL text):   write ${ceiling.packed.perSec} attempts/s, read ${ceiling.packed.readPerSec}/s`);
 
       const peak = Math.max(im.peak.hostRssMb + im.peak.chromiumPssMb, ex.peak.hostRssMb + ex.peak.chromiumPssMb);
       console.log('  (host RSS is this process: the host, and Playwright, which holds the input file it hands to the file input)');
       console.log(`memory: baseline ${(baseline.hostRssMb + baseline.chromiumPssMb).toFixed(0)} MB, peak ${peak.toFixed(0)} MB (host RSS + chromium PSS; input file ${(size / 1e6).toFixed(0)} MB)`);
-      console.log(JSON.stringify({ attempts: N, exportPerSec, importPerSec, peakRssMb: Math.round(peak) }));
+      const verdicts = [flatness('import', im.live, size), flatness('export', ex.live, size)];
+      for (const v of verdicts) console.log(v.line);
+      const memoryFlat = verdicts.every((v) => v.flat);
+      console.log(`verdict: memory ${memoryFlat ? 'is flat' : 'is NOT flat'} (${verdicts.map((v) => `${v.name} ${v.flat ? 'flat' : 'grows'}`).join(', ')})`);
+      const liveHeapMb = Object.fromEntries(verdicts.map((v) => [v.name, v.liveMb]));
+      console.log(JSON.stringify({ attempts: N, exportPerSec, importPerSec, peakRssMb: Math.round(peak), liveHeapMb, memoryFlat }));
     } finally {
+      hostGc.disconnect();
+      mem.close();
       await browser.close();
       await host.close();
     }

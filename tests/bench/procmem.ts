@@ -1,0 +1,168 @@
+/**
+ * The memory sampler of `npm run bench:io`, in a child process of its own so
+ * that reading /proc (every Chromium process's smaps_rollup: a few tens of
+ * milliseconds of file reads each time) never blocks the bench's event loop,
+ * which also serves the browser host's HTTP routes the export streams through.
+ *
+ * It measures its parent: the parent's RSS (the host and Playwright) and the
+ * PSS of the parent's other descendants (the Chromium process tree), leaving
+ * out itself and the `--generate` child. It answers `sample` requests over the
+ * IPC channel, and between `start` and `stop` samples once a second on its own
+ * to keep the peak.
+ *
+ * `ProcMem` is the parent's side. Only node: built-ins are imported here, so
+ * the child stays small and starts fast.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface MemorySample {
+  /** The host (the bench process: the browser host's HTTP server and services, and Playwright), RSS. */
+  hostRssMb: number;
+  /** Every Chromium process, PSS: shared pages counted once, not once per process. */
+  chromiumPssMb: number;
+}
+
+type Request = { id: number; op: 'sample' | 'start' | 'stop' };
+type Reply = { id: number; sample: MemorySample };
+
+/** The parent's side: each call is one small IPC message; the /proc reads happen in the child. */
+export class ProcMem {
+  private nextId = 1;
+  private waiting = new Map<number, (s: MemorySample) => void>();
+  private constructor(private child: ChildProcess) {
+    child.on('message', (m: Reply) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      w?.(m.sample);
+    });
+  }
+
+  /** Starts the child (the same Node and loader flags as this process, so tsx runs it). */
+  static async spawn(): Promise<ProcMem> {
+    const child = fork(fileURLToPath(import.meta.url), ['--procmem', String(process.pid)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const p = new ProcMem(child);
+    await p.sample(); // Ready, and the process list walked once.
+    return p;
+  }
+
+  private ask(op: Request['op']): Promise<MemorySample> {
+    const id = this.nextId++;
+    return new Promise((ok, fail) => {
+      this.waiting.set(id, ok);
+      if (!this.child.send({ id, op } satisfies Request)) fail(new Error('the memory sampler is gone'));
+    });
+  }
+
+  /** One sample now. */
+  sample(): Promise<MemorySample> {
+    return this.ask('sample');
+  }
+  /** Resets the peak and samples once a second until `stop`. */
+  async start(): Promise<void> {
+    await this.ask('start');
+  }
+  /** Stops the periodic sampling; the peak since `start` (a last sample included). */
+  stop(): Promise<MemorySample> {
+    return this.ask('stop');
+  }
+  close(): void {
+    this.child.disconnect();
+    this.child.kill();
+  }
+}
+
+// ---- the child ----
+
+function ppidOf(pid: string): number {
+  const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** Every descendant of `root`, from one walk of /proc. */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const ppid = ppidOf(d);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    for (const c of children.get(stack.pop()!) ?? []) {
+      out.push(c);
+      stack.push(c);
+    }
+  }
+  return out;
+}
+
+/** Proportional set size (shared pages split between their users) in MB, 0 if the process is gone. */
+function pssMb(pid: number): number {
+  try {
+    const m = /\nPss:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident set size in MB, from /proc/<pid>/statm (what process.memoryUsage().rss reads for itself). */
+function rssMb(pid: number): number {
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+    return (pages * 4096) / 1024 / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function runChild(parent: number): void {
+  let pids: number[] = [];
+  let listedAt = -Infinity;
+  let peak: MemorySample = { hostRssMb: 0, chromiumPssMb: 0 };
+  let timer: NodeJS.Timeout | null = null;
+  const sample = (): MemorySample => {
+    const now = performance.now();
+    // The process list is walked at most once a second.
+    if (now - listedAt > 1000) {
+      pids = descendants(parent).filter((p) => {
+        if (p === process.pid) return false;
+        try {
+          return !readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--generate');
+        } catch {
+          return false;
+        }
+      });
+      listedAt = now;
+    }
+    const m = { hostRssMb: rssMb(parent), chromiumPssMb: pids.reduce((n, p) => n + pssMb(p), 0) };
+    peak = { hostRssMb: Math.max(peak.hostRssMb, m.hostRssMb), chromiumPssMb: Math.max(peak.chromiumPssMb, m.chromiumPssMb) };
+    return m;
+  };
+  process.on('message', ({ id, op }: Request) => {
+    let s: MemorySample;
+    if (op === 'start') {
+      peak = { hostRssMb: 0, chromiumPssMb: 0 };
+      if (timer) clearInterval(timer);
+      timer = setInterval(sample, 1000);
+      s = sample();
+    } else if (op === 'stop') {
+      if (timer) clearInterval(timer);
+      timer = null;
+      sample();
+      s = peak;
+    } else s = sample();
+    process.send!({ id, sample: s } satisfies Reply);
+  });
+  // The bench ended (or died): so does the sampler.
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (process.argv[2] === '--procmem') runChild(Number(process.argv[3]));
