@@ -7,9 +7,11 @@
  * moves it to `attempts` and rewrites its page without it, under a new page id.
  *
  * Each connection keeps the pages' columns in memory (a ColdIndex, about 100
- * bytes an attempt) and brings it up to date at every read from the list of
- * page ids — one key-only read, which also makes a live query re-run when
- * pages come or go, in this context or another. Pages (UTF-8 bytes) are read
+ * bytes an attempt). Every write that adds or removes pages bumps a version
+ * in `meta` in its transaction; each read gets that row and the staging list
+ * (one request, which also makes a live query re-run when pages come or go,
+ * in this context or another) and lists the page ids again only when either
+ * changed. Pages (UTF-8 bytes) are read
  * when their attempts are, and the last few are kept, as bytes and split.
  */
 import type { Attempt } from '../../../../shared/domain/schemas';
@@ -21,6 +23,8 @@ import type { TenthDb } from '../db';
 
 interface ColdState {
   index: ColdIndex;
+  /** The pages version and staging list the index was last brought up to date with (null: never). */
+  seen: { version: number; staging: string } | null;
   /** Pages of imports still staging: loaded, not yet counted. */
   hidden: Map<string, AttemptPageColumns>;
   /** Split page texts, most recently used last. */
@@ -31,6 +35,14 @@ interface ColdState {
 
 /** The `meta` row listing the imports whose pages do not count yet. */
 export const STAGING_KEY = 'journal:stagingImports';
+/** The `meta` row counting writes that added or removed pages. */
+export const PAGES_VERSION_KEY = 'journal:pagesVersion';
+
+/** Bumps the pages version; call inside the transaction that adds or removes pages (it spans `meta`). */
+async function bumpPagesVersion(db: TenthDb): Promise<void> {
+  const row = await db.meta.get(PAGES_VERSION_KEY);
+  await db.meta.put({ key: PAGES_VERSION_KEY, value: (typeof row?.value === 'number' ? row.value : 0) + 1 });
+}
 
 const states = new WeakMap<TenthDb, ColdState>();
 /** Page texts kept split per connection (a page is about 0.5 MB). */
@@ -39,7 +51,7 @@ const CACHED_PAGES = 8;
 function stateOf(db: TenthDb): ColdState {
   let s = states.get(db);
   if (!s) {
-    s = { index: new ColdIndex(), hidden: new Map(), lines: new Map(), pages: new Map() };
+    s = { index: new ColdIndex(), seen: null, hidden: new Map(), lines: new Map(), pages: new Map() };
     states.set(db, s);
   }
   return s;
@@ -57,18 +69,28 @@ export function journalTables(db: TenthDb): Table[] {
 
 async function stagingImports(db: TenthDb): Promise<Set<string>> {
   const row = await db.meta.get(STAGING_KEY);
-  return new Set(Array.isArray(row?.value) ? (row.value as string[]) : []);
+  return stagingSet(row?.value);
+}
+
+function stagingSet(value: unknown): Set<string> {
+  return new Set(Array.isArray(value) ? (value as string[]) : []);
 }
 
 /**
  * The pages' index, brought up to date with the stored pages: pages that came
  * are added, pages that went are dropped, and pages of an import still
- * staging are held back until it commits.
+ * staging are held back until it commits. Lists the pages only when the pages
+ * version or the staging list changed since the last call.
  */
 export async function coldIndex(db: TenthDb): Promise<ColdIndex> {
   const s = stateOf(db);
   if (!hasPages(db)) return s.index;
-  const [ids, staging] = await Promise.all([db.attemptColumns.toCollection().primaryKeys() as Promise<string[]>, stagingImports(db)]);
+  const [versionRow, stagingRow] = await db.meta.bulkGet([PAGES_VERSION_KEY, STAGING_KEY]);
+  const version = typeof versionRow?.value === 'number' ? versionRow.value : 0;
+  const stagingKey = Array.isArray(stagingRow?.value) ? (stagingRow.value as string[]).join(',') : '';
+  if (s.seen && s.seen.version === version && s.seen.staging === stagingKey) return s.index;
+  const staging = stagingSet(stagingRow?.value);
+  const ids = (await db.attemptColumns.toCollection().primaryKeys()) as string[];
   const stored = new Set(ids);
   for (const id of s.index.pageIds()) {
     if (!stored.has(id)) {
@@ -93,6 +115,7 @@ export async function coldIndex(db: TenthDb): Promise<ColdIndex> {
       else s.index.addPage(c);
     }
   }
+  s.seen = { version, staging: stagingKey };
   return s.index;
 }
 
@@ -124,12 +147,14 @@ export async function discardStaging(db: TenthDb, importId: string): Promise<voi
   await db.transaction('rw', [db.attemptPages, db.attemptColumns, db.meta], async () => {
     await db.attemptPages.bulkDelete(pages);
     await db.attemptColumns.bulkDelete(pages);
+    await bumpPagesVersion(db);
     const set = await stagingImports(db);
     set.delete(importId);
     await db.meta.put({ key: STAGING_KEY, value: [...set] });
   });
   const s = stateOf(db);
   for (const id of pages) s.hidden.delete(id);
+  s.seen = null;
 }
 
 /**
@@ -246,8 +271,10 @@ export async function writePages(db: TenthDb, attempts: readonly Attempt[], line
   }
   await db.attemptPages.bulkAdd(pages);
   await db.attemptColumns.bulkAdd(columns);
-  // The lines were just encoded: nothing to cache.
+  await bumpPagesVersion(db);
   const s = stateOf(db);
+  // Changed in place before the commit: the next read lists the pages again (an abort leaves none behind).
+  s.seen = null;
   for (const c of columns) {
     if (staged) s.hidden.set(c.id, c);
     else s.index.addPage(c);
@@ -291,6 +318,11 @@ export async function unpage(db: TenthDb, ids: readonly string[]): Promise<Attem
       await db.attemptColumns.add(built.columns);
       s.index.addPage(built.columns);
     }
+  }
+  if (byPage.size) {
+    await bumpPagesVersion(db);
+    // Changed in place before the commit: the next read lists the pages again (an abort leaves none behind).
+    s.seen = null;
   }
   return out;
 }

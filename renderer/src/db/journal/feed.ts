@@ -6,7 +6,7 @@
 import { liveQuery } from 'dexie';
 import type { Attempt } from '../../../../shared/domain/schemas';
 import { getDb, type TenthDb } from '../db';
-import { coldIndex, STAGING_KEY } from './cold';
+import { coldIndex, PAGES_VERSION_KEY, STAGING_KEY } from './cold';
 
 type ChangeListener = (ids: string[], finished: string[]) => void;
 const listeners = new Set<ChangeListener>();
@@ -69,10 +69,9 @@ export function onAttemptsChanged(fn: ChangeListener, db: TenthDb = getDb()): ()
 /** Reports the attempts of pages that became visible in any context (see onAttemptsChanged). */
 function watchPages(db: TenthDb): void {
   let known: Set<string> | null = null;
-  // Re-runs after any context commits new or removed pages, or an import's commit (the staging list).
+  // Re-runs after any context commits new or removed pages (the pages version), or an import's commit (the staging list).
   liveQuery(async () => {
-    await db.attemptColumns.toCollection().primaryKeys();
-    await db.meta.get(STAGING_KEY);
+    await db.meta.bulkGet([PAGES_VERSION_KEY, STAGING_KEY]);
     return Date.now();
   }).subscribe({
     next: () => {

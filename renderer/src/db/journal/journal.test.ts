@@ -319,6 +319,44 @@ describe('change feed across connections', () => {
   });
 });
 
+describe('reads across connections', () => {
+  it('see pages another connection adds and moves attempts out of, once each, after reading before', async () => {
+    const db = freshDb();
+    const other = createDb(db.name);
+    opened.push(other);
+    expect(await countAttempts(null, db)).toBe(0);
+    const list = sampleJournal(1200, 4).attempts;
+    await addAttempts(list.slice(0, 700), other);
+    expect(await countAttempts(null, db)).toBe(700);
+    await addAttempts(list.slice(700), other);
+    expect(await countAttempts(null, db)).toBe(1200);
+    // Another connection grades a paged attempt: it moves to a record of its own, its page is rewritten.
+    await updateAttempt(list[3]!.id, { notes: 'moved' }, other);
+    expect(await countAttempts(null, db)).toBe(1200);
+    expect((await getAttempt(list[3]!.id, db))?.notes).toBe('moved');
+    expect((await queryAttempts({}, {}, db)).map((a) => a.id).sort()).toEqual(ids(list).sort());
+  });
+
+  it('leave nothing of pages whose transaction failed', async () => {
+    const db = freshDb();
+    const list = sampleJournal(600, 5).attempts;
+    await addAttempts(list.slice(0, 100), db);
+    await expect(
+      journalTransaction(
+        [],
+        async () => {
+          await addAttempts(list.slice(100), db);
+          expect(await countAttempts(null, db)).toBe(600);
+          throw new Error('boom');
+        },
+        db,
+      ),
+    ).rejects.toThrow('boom');
+    expect(await countAttempts(null, db)).toBe(100);
+    expect(await getAttempt(list[300]!.id, db)).toBeUndefined();
+  });
+});
+
 describe('in a live query', () => {
   it('answers again when a write changes what it read', async () => {
     const { db } = await seededAs('mixed');
