@@ -15,9 +15,10 @@
  * host's event loop; and the JS heaps of the data worker and the page (CDP
  * Runtime.getHeapUsage), printed at 10 %, 50 % and 100 % of the attempts. Used
  * heap mixes what is live with garbage not yet collected, so at about 10 %,
- * 50 % and 100 % of each job a full GC is forced in the data worker, the page
- * and the host (CDP HeapProfiler.collectGarbage) and the live heaps are read
- * after it; the verdict line compares the 100 % point with the 10 % point.
+ * 50 % and 100 % of each job a full GC is forced in the data worker and the
+ * page (CDP HeapProfiler.collectGarbage) and in the host (`gc()`), and the live
+ * heaps are read after it; the verdict lines compare the 100 % point with the
+ * 10 % point, and the Chromium PSS there too (by process type, to see which moves).
  * The raw IndexedDB ceiling (the same attempts bare-added into a store with
  * the same indexes) is measured in the same run as the import's baseline,
  * after both exports, so its garbage is in none of their samples.
@@ -35,6 +36,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import inspector from 'node:inspector/promises';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { startWebHost } from '../../electron/host/start';
@@ -82,6 +85,11 @@ function childPids(pid: number): number[] {
   return out;
 }
 
+const fmtTypes = (m: MemorySample) =>
+  Object.entries(m.byType)
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, mb]) => `${t} ${mb.toFixed(0)}`)
+    .join(', ');
 const fmtMem = (m: MemorySample) => `host RSS ${m.hostRssMb.toFixed(0)} MB, chromium PSS ${m.chromiumPssMb.toFixed(0)} MB`;
 
 /** Where in a job (fractions of N) a live-heap point is taken besides its end. */
@@ -96,14 +104,32 @@ interface LivePoint {
   /** The host's JS heap and the memory its objects hold outside it (Buffers, ArrayBuffers). */
   hostMb: number;
   m: MemorySample;
-  /** Wall time of the GCs and the heap reads. */
-  gcMs: number;
+  /** Wall time of each GC (the data worker's and the page's run at once, after the host's). */
+  gcMs: { host: number; worker: number; page: number };
 }
+
+/**
+ * A full GC of the host's heap. HeapProfiler.collectGarbage on this process's
+ * inspector would do as well, but it runs several GCs in a row (about 100 ms
+ * on this heap, blocking the host's HTTP routes mid-export); `gc()` runs one.
+ */
+v8.setFlagsFromString('--expose-gc');
+const hostGc = runInNewContext('gc') as () => void;
 
 /** The host's used JS heap and the memory its objects hold outside it, MB. */
 function hostLiveMb(): number {
   const u = process.memoryUsage();
   return (u.heapUsed + u.external) / 1024 / 1024;
+}
+
+/** The Chromium processes whose PSS changed most between two samples. */
+function movers(a: MemorySample, b: MemorySample): string {
+  return [...new Set([...Object.keys(a.byType), ...Object.keys(b.byType)])]
+    .map((t) => [t, (b.byType[t] ?? 0) - (a.byType[t] ?? 0)] as const)
+    .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]))
+    .slice(0, 3)
+    .map(([t, d]) => `${t} ${d >= 0 ? '+' : ''}${d.toFixed(0)} MB`)
+    .join(', ');
 }
 
 const liveMb = (p: LivePoint) => p.workerMb + p.pageMb + p.hostMb;
@@ -129,7 +155,8 @@ function flatness(name: string, live: (LivePoint | null)[], fileBytes: number): 
     `memory flat? ${name}, ${first.n.toLocaleString('en-US')} → ${end.n.toLocaleString('en-US')} attempts, after forced GCs: ` +
     `live JS heap (data worker + page + host) ${growth(liveMb(first), liveMb(end))}, chromium PSS ${growth(first.m.chromiumPssMb, end.m.chromiumPssMb)}; ` +
     `tolerance +${tolerance.toFixed(1)} MB each (a tenth of the ${throughMb.toFixed(0)} MB of journal that went through) → ${flat ? 'flat' : 'GROWS'}` +
-    ` (host RSS ${growth(first.m.hostRssMb, end.m.hostRssMb)}, not judged: freed memory is not always returned to the OS)`;
+    ` (host RSS ${growth(first.m.hostRssMb, end.m.hostRssMb)}, not judged: freed memory is not always returned to the OS)` +
+    (flat ? '' : `; PSS moves by process: ${movers(first.m, end.m)}`);
   return { name, flat, line, liveMb: liveMbs };
 }
 
@@ -251,9 +278,6 @@ async function main(): Promise<void> {
     const browser = await chromium.launch({ executablePath: process.env.TENTH_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     // Started after Chromium, so its first walk of /proc already sees the browser's processes.
     const mem = await ProcMem.spawn();
-    // This process's own inspector, to force the host's GCs at the live-heap points.
-    const hostGc = new inspector.Session();
-    hostGc.connect();
     try {
       // The export is also offered as a download; the bench doesn't need the copy.
       const page = await browser.newPage({ acceptDownloads: false });
@@ -268,16 +292,22 @@ async function main(): Promise<void> {
       const pageHeapMb = async () => ((await pageCdp.send('Runtime.getHeapUsage')).usedSize as number) / 1024 / 1024;
 
       /**
-       * A live-heap point: full GCs forced at once in the data worker, the page
-       * and the host, then their used heaps (what is still reachable) and the
-       * memory sample right after. Costs the GCs' time, tens of milliseconds.
+       * A live-heap point: a full GC forced in the host, then in the data worker
+       * and the page at once, then their used heaps (what is still reachable)
+       * and the memory sample right after. Costs the GCs' time, tens of milliseconds.
        */
       const livePoint = async (n: number): Promise<LivePoint> => {
         const t = performance.now();
-        await Promise.all([worker.collectGarbage(), pageCdp.send('HeapProfiler.collectGarbage'), hostGc.post('HeapProfiler.collectGarbage')]);
+        const timed = async (gc: () => Promise<unknown>) => {
+          await gc();
+          return performance.now() - t;
+        };
+        // The host's first (it blocks this thread), then the two in Chromium's threads at once.
+        const hostMs = await timed(async () => hostGc());
+        const hostMb = hostLiveMb();
+        const [workerMs, pageMs] = await Promise.all([timed(() => worker.collectGarbage()), timed(() => pageCdp.send('HeapProfiler.collectGarbage'))]);
         const [workerMb, pageMb] = await Promise.all([worker.heapMb(), pageHeapMb()]);
-        const gcMs = performance.now() - t;
-        return { n, workerMb: workerMb ?? 0, pageMb, hostMb: hostLiveMb(), m: await mem.sample(), gcMs };
+        return { n, workerMb: workerMb ?? 0, pageMb, hostMb, m: await mem.sample(), gcMs: { host: hostMs, worker: workerMs - hostMs, page: pageMs - hostMs } };
       };
 
       /**
@@ -333,7 +363,8 @@ async function main(): Promise<void> {
         const pts = (f: (p: LivePoint) => string) => live.map((p) => (p ? f(p) : 'n/a')).join(' / ');
         const mb = (f: (p: LivePoint) => number) => pts((p) => f(p).toFixed(0));
         console.log(`  ${name} live JS heap after forced GC: data worker ${mb((p) => p.workerMb)} MB, page ${mb((p) => p.pageMb)} MB, host (heap + external) ${mb((p) => p.hostMb)} MB at ${pts((p) => p.n.toLocaleString('en-US'))} attempts (≈10 / 50 / 100 %)`);
-        console.log(`  ${name} right after those GCs: chromium PSS ${mb((p) => p.m.chromiumPssMb)} MB, host RSS ${mb((p) => p.m.hostRssMb)} MB (the GCs took ${pts((p) => p.gcMs.toFixed(0))} ms, the first two inside the job's time)`);
+        console.log(`  ${name} right after those GCs: chromium PSS ${mb((p) => p.m.chromiumPssMb)} MB, host RSS ${mb((p) => p.m.hostRssMb)} MB; the GCs took (ms, host + max of worker and page) ${pts((p) => `${p.gcMs.host.toFixed(0)} + ${Math.max(p.gcMs.worker, p.gcMs.page).toFixed(0)}`)}, the first two inside the job's time`);
+        for (const p of live) if (p) console.log(`    PSS by process at ${p.n.toLocaleString('en-US')}: ${fmtTypes(p.m)}`);
         return { value, ms, cpu, peak, live };
       };
 
@@ -429,7 +460,6 @@ async function main(): Promise<void> {
       const liveHeapMb = Object.fromEntries(verdicts.map((v) => [v.name, v.liveMb]));
       console.log(JSON.stringify({ attempts: N, exportPerSec, importPerSec, peakRssMb: Math.round(peak), liveHeapMb, memoryFlat }));
     } finally {
-      hostGc.disconnect();
       mem.close();
       await browser.close();
       await host.close();

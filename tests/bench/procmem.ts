@@ -22,6 +22,8 @@ export interface MemorySample {
   hostRssMb: number;
   /** Every Chromium process, PSS: shared pages counted once, not once per process. */
   chromiumPssMb: number;
+  /** The same PSS by the processes' `--type=` (browser for the one without), to see which one moves. */
+  byType: Record<string, number>;
 }
 
 type Request = { id: number; op: 'sample' | 'start' | 'stop' };
@@ -124,32 +126,51 @@ function rssMb(pid: number): number {
 }
 
 function runChild(parent: number): void {
-  let pids: number[] = [];
+  let pids: { pid: number; type: string }[] = [];
   let listedAt = -Infinity;
-  let peak: MemorySample = { hostRssMb: 0, chromiumPssMb: 0 };
+  let peak: MemorySample = { hostRssMb: 0, chromiumPssMb: 0, byType: {} };
+  let worstTotal = 0;
   let timer: NodeJS.Timeout | null = null;
   const sample = (): MemorySample => {
     const now = performance.now();
     // The process list is walked at most once a second.
     if (now - listedAt > 1000) {
-      pids = descendants(parent).filter((p) => {
-        if (p === process.pid) return false;
+      pids = [];
+      for (const pid of descendants(parent)) {
+        if (pid === process.pid) continue;
         try {
-          return !readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--generate');
+          const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          // Chromium's processes only (not the `--generate` child, nor tsx's esbuild service).
+          // Chromium rewrites its children's argv, so their cmdline is separated by spaces, not NULs.
+          if (!/chrom/i.test(cmdline.split(/[\0 ]/)[0]!)) continue;
+          const type = /--type=([^\0 ]+)/.exec(cmdline)?.[1] ?? 'browser';
+          const sub = /--utility-sub-type=(?:[\w]+\.)*(\w+)/.exec(cmdline)?.[1];
+          pids.push({ pid, type: type === 'utility' && sub ? sub : type });
         } catch {
-          return false;
+          // Gone meanwhile.
         }
-      });
+      }
       listedAt = now;
     }
-    const m = { hostRssMb: rssMb(parent), chromiumPssMb: pids.reduce((n, p) => n + pssMb(p), 0) };
-    peak = { hostRssMb: Math.max(peak.hostRssMb, m.hostRssMb), chromiumPssMb: Math.max(peak.chromiumPssMb, m.chromiumPssMb) };
+    const byType: Record<string, number> = {};
+    let chromiumPssMb = 0;
+    for (const { pid, type } of pids) {
+      const mb = pssMb(pid);
+      chromiumPssMb += mb;
+      byType[type] = (byType[type] ?? 0) + mb;
+    }
+    const m = { hostRssMb: rssMb(parent), chromiumPssMb, byType };
+    // Each figure's own peak; the breakdown of the sample with the largest total.
+    const worst = m.hostRssMb + m.chromiumPssMb >= worstTotal ? m : peak;
+    worstTotal = Math.max(worstTotal, m.hostRssMb + m.chromiumPssMb);
+    peak = { hostRssMb: Math.max(peak.hostRssMb, m.hostRssMb), chromiumPssMb: Math.max(peak.chromiumPssMb, m.chromiumPssMb), byType: worst.byType };
     return m;
   };
   process.on('message', ({ id, op }: Request) => {
     let s: MemorySample;
     if (op === 'start') {
-      peak = { hostRssMb: 0, chromiumPssMb: 0 };
+      peak = { hostRssMb: 0, chromiumPssMb: 0, byType: {} };
+      worstTotal = 0;
       if (timer) clearInterval(timer);
       timer = setInterval(sample, 1000);
       s = sample();
