@@ -15,8 +15,8 @@
  * host's event loop; and the JS heaps of the data worker and the page (CDP
  * Runtime.getHeapUsage), printed at 10 %, 50 % and 100 % of the attempts. Used
  * heap mixes what is live with garbage not yet collected, so at about 10 %,
- * 50 % and 100 % of each job a full GC is forced in the data worker and the
- * page (CDP HeapProfiler.collectGarbage) and in the host (`gc()`), and the live
+ * 50 % and 100 % of each job a full GC is forced in the data worker, the page
+ * and the host (`gc()`, exposed by a V8 flag), and the live
  * heaps are read after it; the verdict lines compare the 100 % point with the
  * 10 % point, and the Chromium PSS there too (by process type, to see which moves).
  * The raw IndexedDB ceiling (the same attempts bare-added into a store with
@@ -149,6 +149,7 @@ function flatness(name: string, live: (LivePoint | null)[], fileBytes: number): 
   if (!first || !end) return { name, flat: false, line: `memory flat? ${name}: no live-heap point before the end to compare with`, liveMb: liveMbs };
   const throughMb = (fileBytes * (end.n - first.n)) / N / 1024 / 1024;
   const tolerance = throughMb / 10;
+  const perAttempt = (who: string, a: number, b: number) => `${who} ${b - a >= 0 ? '+' : ''}${(b - a).toFixed(1)} MB (${Math.round(((b - a) * 1024 * 1024) / (end.n - first.n))} bytes an attempt)`;
   const growth = (a: number, b: number) => `${a.toFixed(0)} → ${b.toFixed(0)} MB (${b - a >= 0 ? '+' : ''}${(b - a).toFixed(1)})`;
   const flat = liveMb(end) - liveMb(first) <= tolerance && end.m.chromiumPssMb - first.m.chromiumPssMb <= tolerance;
   const line =
@@ -156,7 +157,7 @@ function flatness(name: string, live: (LivePoint | null)[], fileBytes: number): 
     `live JS heap (data worker + page + host) ${growth(liveMb(first), liveMb(end))}, chromium PSS ${growth(first.m.chromiumPssMb, end.m.chromiumPssMb)}; ` +
     `tolerance +${tolerance.toFixed(1)} MB each (a tenth of the ${throughMb.toFixed(0)} MB of journal that went through) → ${flat ? 'flat' : 'GROWS'}` +
     ` (host RSS ${growth(first.m.hostRssMb, end.m.hostRssMb)}, not judged: freed memory is not always returned to the OS)` +
-    (flat ? '' : `; PSS moves by process: ${movers(first.m, end.m)}`);
+    (flat ? '' : `; by side, live heap: ${perAttempt('data worker', first.workerMb, end.workerMb)}, ${perAttempt('page', first.pageMb, end.pageMb)}, ${perAttempt('host', first.hostMb, end.hostMb)}; PSS by process: ${movers(first.m, end.m)}`);
   return { name, flat, line, liveMb: liveMbs };
 }
 
@@ -275,7 +276,8 @@ async function main(): Promise<void> {
     console.log(`generated ${N} attempts, ${(size / 1e6).toFixed(1)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     const host = await startWebHost({ dataDir, env: {}, rendererDir: process.env.TENTH_RENDERER_DIR });
-    const browser = await chromium.launch({ executablePath: process.env.TENTH_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    // `gc()` in the page and the worker: one full GC at a live-heap point, not the several of HeapProfiler.collectGarbage.
+    const browser = await chromium.launch({ executablePath: process.env.TENTH_CHROMIUM ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
     // Started after Chromium, so its first walk of /proc already sees the browser's processes.
     const mem = await ProcMem.spawn();
     try {
@@ -290,6 +292,10 @@ async function main(): Promise<void> {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings', exact: true }).click();
       await page.getByRole('heading', { level: 2, name: 'Import' }).waitFor();
       const pageHeapMb = async () => ((await pageCdp.send('Runtime.getHeapUsage')).usedSize as number) / 1024 / 1024;
+      const pageGc = async () => {
+        const r = await pageCdp.send('Runtime.evaluate', { expression: 'typeof gc === "function" && (gc(), true)', returnByValue: true });
+        if (r.result.value !== true) await pageCdp.send('HeapProfiler.collectGarbage');
+      };
 
       /**
        * A live-heap point: a full GC forced in the host, then in the data worker
@@ -305,7 +311,7 @@ async function main(): Promise<void> {
         // The host's first (it blocks this thread), then the two in Chromium's threads at once.
         const hostMs = await timed(async () => hostGc());
         const hostMb = hostLiveMb();
-        const [workerMs, pageMs] = await Promise.all([timed(() => worker.collectGarbage()), timed(() => pageCdp.send('HeapProfiler.collectGarbage'))]);
+        const [workerMs, pageMs] = await Promise.all([timed(() => worker.collectGarbage()), timed(pageGc)]);
         const [workerMb, pageMb] = await Promise.all([worker.heapMb(), pageHeapMb()]);
         return { n, workerMb: workerMb ?? 0, pageMb, hostMb, m: await mem.sample(), gcMs: { host: hostMs, worker: workerMs - hostMs, page: pageMs - hostMs } };
       };
