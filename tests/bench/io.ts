@@ -278,7 +278,6 @@ async function main(): Promise<void> {
     const host = await startWebHost({ dataDir, env: {}, rendererDir: process.env.TENTH_RENDERER_DIR });
     // `gc()` in the page and the worker: one full GC at a live-heap point, not the several of HeapProfiler.collectGarbage.
     const browser = await chromium.launch({ executablePath: process.env.TENTH_CHROMIUM ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
-    // Started after Chromium, so its first walk of /proc already sees the browser's processes.
     const mem = await ProcMem.spawn();
     try {
       // The export is also offered as a download; the bench doesn't need the copy.
@@ -313,7 +312,7 @@ async function main(): Promise<void> {
         const hostMb = hostLiveMb();
         const [workerMs, pageMs] = await Promise.all([timed(() => worker.collectGarbage()), timed(pageGc)]);
         const [workerMb, pageMb] = await Promise.all([worker.heapMb(), pageHeapMb()]);
-        return { n, workerMb: workerMb ?? 0, pageMb, hostMb, m: await mem.sample(), gcMs: { host: hostMs, worker: workerMs - hostMs, page: pageMs - hostMs } };
+        return { n, workerMb: workerMb ?? 0, pageMb, hostMb, m: await mem.sample({ relist: true }), gcMs: { host: hostMs, worker: workerMs - hostMs, page: pageMs - hostMs } };
       };
 
       /**
@@ -398,7 +397,7 @@ async function main(): Promise<void> {
         return value;
       };
 
-      const baseline = await mem.sample();
+      const baseline = await mem.sample({ relist: true });
       console.log(`baseline: ${fmtMem(baseline)}, page JS heap ${(await pageHeapMb()).toFixed(0)} MB`);
       const progressText = () => page.locator('.data-progress').first().textContent({ timeout: 200 });
 

@@ -26,7 +26,7 @@ export interface MemorySample {
   byType: Record<string, number>;
 }
 
-type Request = { id: number; op: 'sample' | 'start' | 'stop' };
+type Request = { id: number; op: 'sample' | 'start' | 'stop'; relist?: boolean };
 type Reply = { id: number; sample: MemorySample };
 
 /** The parent's side: each call is one small IPC message; the /proc reads happen in the child. */
@@ -49,17 +49,21 @@ export class ProcMem {
     return p;
   }
 
-  private ask(op: Request['op']): Promise<MemorySample> {
+  private ask(op: Request['op'], relist = false): Promise<MemorySample> {
     const id = this.nextId++;
     return new Promise((ok, fail) => {
       this.waiting.set(id, ok);
-      if (!this.child.send({ id, op } satisfies Request)) fail(new Error('the memory sampler is gone'));
+      if (!this.child.send({ id, op, relist } satisfies Request)) fail(new Error('the memory sampler is gone'));
     });
   }
 
-  /** One sample now. */
-  sample(): Promise<MemorySample> {
-    return this.ask('sample');
+  /**
+   * One sample now. The process list is walked at most once a second unless
+   * `relist` (for a sample that must see a process started just before, such
+   * as a new page's renderer).
+   */
+  sample({ relist = false } = {}): Promise<MemorySample> {
+    return this.ask('sample', relist);
   }
   /** Resets the peak and samples once a second until `stop`. */
   async start(): Promise<void> {
@@ -131,10 +135,10 @@ function runChild(parent: number): void {
   let peak: MemorySample = { hostRssMb: 0, chromiumPssMb: 0, byType: {} };
   let worstTotal = 0;
   let timer: NodeJS.Timeout | null = null;
-  const sample = (): MemorySample => {
+  const sample = (relist = false): MemorySample => {
     const now = performance.now();
-    // The process list is walked at most once a second.
-    if (now - listedAt > 1000) {
+    // The process list is walked at most once a second, unless asked.
+    if (relist || now - listedAt > 1000) {
       pids = [];
       for (const pid of descendants(parent)) {
         if (pid === process.pid) continue;
@@ -166,20 +170,20 @@ function runChild(parent: number): void {
     peak = { hostRssMb: Math.max(peak.hostRssMb, m.hostRssMb), chromiumPssMb: Math.max(peak.chromiumPssMb, m.chromiumPssMb), byType: worst.byType };
     return m;
   };
-  process.on('message', ({ id, op }: Request) => {
+  process.on('message', ({ id, op, relist }: Request) => {
     let s: MemorySample;
     if (op === 'start') {
       peak = { hostRssMb: 0, chromiumPssMb: 0, byType: {} };
       worstTotal = 0;
       if (timer) clearInterval(timer);
       timer = setInterval(sample, 1000);
-      s = sample();
+      s = sample(true);
     } else if (op === 'stop') {
       if (timer) clearInterval(timer);
       timer = null;
       sample();
       s = peak;
-    } else s = sample();
+    } else s = sample(relist);
     process.send!({ id, sample: s } satisfies Reply);
   });
   // The bench ended (or died): so does the sampler.
