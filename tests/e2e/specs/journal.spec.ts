@@ -259,7 +259,8 @@ test('the attempts table is one Tab stop; ↑/↓ and J/K move the selection thr
   await j.expectCount(132);
   const grid = j.table();
   const sortButtons = grid.getByRole('button', { name: /^Sort by / });
-  await expect(sortButtons).toHaveCount(8);
+  // At 1280 px the served model and tokens/s give way (layout.spec.ts): 7 of the 8 sortable columns.
+  await expect(sortButtons).toHaveCount(7);
   const rendered = await j.rows().count();
   expect(rendered).toBeLessThan(60);
 
@@ -334,7 +335,10 @@ test('the attempts table is one Tab stop; ↑/↓ and J/K move the selection thr
   await expect(page.getByRole('button', { name: 'Compare selected (2/2)' })).toBeEnabled();
 
   // One Tab stop: no row, checkbox or scroller between the table and its header buttons, or after them.
-  for (let i = 0; i < 8; i++) {
+  // (Beside the open detail the table has fewer columns, so fewer sort buttons.)
+  const shown = await sortButtons.count();
+  expect(shown).toBeGreaterThanOrEqual(5);
+  for (let i = 0; i < shown; i++) {
     await page.keyboard.press('Tab');
     await expect(sortButtons.nth(i)).toBeFocused();
   }

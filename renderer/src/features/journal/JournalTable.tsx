@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { memo, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { Fragment, memo, useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type { Attempt, Case } from '../../../../shared/domain/schemas';
 import { getDb } from '../../db/db';
 import type { SortKey } from '../../workers/journal/query';
@@ -11,27 +11,106 @@ import { useJournalRows } from './useJournalRows';
 
 const ROW_H = 34;
 
+export type ColKey = 'compare' | 'time' | 'prompt' | 'case' | 'model' | 'served' | 'status' | 'ttft' | 'latency' | 'tps' | 'tokens' | 'cost' | 'verdict';
 interface Col {
+  key: ColKey;
   label: string;
   sort?: SortKey;
-  width: string;
+  /** Narrowest width in px; a column with `grow` takes a share of the room left over. */
+  min: number;
+  grow?: number;
+  /** Columns that give way when the table is narrow, lowest first (smallest `drop` goes first); their values stay in the attempt detail. */
+  drop?: number;
 }
-const COLS: Col[] = [
-  { label: 'Compare', width: '34px' },
-  { label: 'Time', sort: 'time', width: '150px' },
-  { label: 'Prompt', width: 'minmax(140px, 1.4fr)' },
-  { label: 'Case', width: 'minmax(70px, 0.7fr)' },
-  { label: 'Model', sort: 'model', width: 'minmax(110px, 1fr)' },
-  { label: 'Served', width: 'minmax(90px, 0.8fr)' },
-  { label: 'Status', sort: 'status', width: '110px' },
-  { label: 'TTFT', sort: 'ttft', width: '70px' },
-  { label: 'Latency', sort: 'latency', width: '74px' },
-  { label: 'Tok/s', sort: 'tps', width: '60px' },
-  { label: 'Tokens', sort: 'tokens', width: '64px' },
-  { label: 'Cost', sort: 'cost', width: '84px' },
-  { label: 'Verdict', width: '128px' },
+/**
+ * Widths fit for 12.5px text: the time as fmtTime prints it, the longest
+ * failure class chip ("content_filter ↻"), a verdict chip ("pass 0.75 ·
+ * human"), a sorted header with its arrow ("Latency ▼"). All of them need
+ * about 1110px; a 1280px window leaves the rows about 1000, so the served model
+ * and tokens/s give way (then TTFT and tokens, beside the attempt detail),
+ * which the detail shows in full. Longer text ends in an ellipsis, whole in
+ * the cell's title.
+ */
+export const COLS: readonly Col[] = [
+  { key: 'compare', label: 'Compare', min: 28 },
+  { key: 'time', label: 'Time', sort: 'time', min: 142 },
+  { key: 'prompt', label: 'Prompt', min: 110, grow: 1.4 },
+  { key: 'case', label: 'Case', min: 58, grow: 0.7 },
+  { key: 'model', label: 'Model', sort: 'model', min: 96, grow: 1 },
+  { key: 'served', label: 'Served', min: 90, grow: 0.8, drop: 1 },
+  { key: 'status', label: 'Status', sort: 'status', min: 124 },
+  { key: 'ttft', label: 'TTFT', sort: 'ttft', min: 60, drop: 3 },
+  { key: 'latency', label: 'Latency', sort: 'latency', min: 74 },
+  { key: 'tps', label: 'Tok/s', sort: 'tps', min: 58, drop: 2 },
+  { key: 'tokens', label: 'Tokens', sort: 'tokens', min: 66, drop: 4 },
+  { key: 'cost', label: 'Cost', sort: 'cost', min: 78 },
+  { key: 'verdict', label: 'Verdict', min: 140 },
 ];
-const GRID = COLS.map((c) => c.width).join(' ');
+
+export interface ColumnFit {
+  cols: Col[];
+  hidden: Col[];
+  /** The grid template shared by the header and every row. */
+  grid: string;
+  /** The sum of the shown columns' narrowest widths: below it the table scrolls sideways. */
+  minWidth: number;
+}
+
+/**
+ * The columns that fit `room` px (the rows' width, null before it is
+ * measured: all of them): low-value columns give way in their `drop` order
+ * until the rest fit, but never the column the table is sorted by. What still
+ * doesn't fit scrolls sideways.
+ */
+export function fitColumns(room: number | null, sortKey: SortKey | null): ColumnFit {
+  const sum = (cs: readonly Col[]) => cs.reduce((n, c) => n + c.min, 0);
+  const droppable = COLS.filter((c) => c.drop !== undefined && c.sort !== sortKey).sort((a, b) => a.drop! - b.drop!);
+  const gone = new Set<ColKey>();
+  for (const c of droppable) {
+    if (room === null || sum(COLS.filter((x) => !gone.has(x.key))) <= room) break;
+    gone.add(c.key);
+  }
+  // The same columns give the same object, so memoized rows re-render only when their columns change.
+  const key = [...gone].join(',');
+  let fit = fits.get(key);
+  if (!fit) {
+    const cols = COLS.filter((c) => !gone.has(c.key));
+    fit = {
+      cols,
+      hidden: COLS.filter((c) => gone.has(c.key)),
+      grid: cols.map((c) => (c.grow ? `minmax(${c.min}px, ${c.grow}fr)` : `${c.min}px`)).join(' '),
+      minWidth: sum(cols),
+    };
+    fits.set(key, fit);
+  }
+  return fit;
+}
+const fits = new Map<string, ColumnFit>();
+
+/**
+ * The room the rows have: the table's inner width less the body's vertical
+ * scrollbar (none with overlay scrollbars or few rows), kept current as either
+ * changes; null until measured (or without ResizeObserver).
+ */
+function useRowRoom(table: RefObject<HTMLElement | null>, body: RefObject<HTMLElement | null>): { room: number | null; scrollbar: number } {
+  const [size, setSize] = useState<{ room: number | null; scrollbar: number }>({ room: null, scrollbar: 0 });
+  useLayoutEffect(() => {
+    const t = table.current;
+    const b = body.current;
+    if (!t || !b || typeof ResizeObserver === 'undefined') return;
+    const measure = () => {
+      const scrollbar = b.offsetWidth - b.clientWidth;
+      const room = t.clientWidth - scrollbar;
+      setSize((s) => (s.room === room && s.scrollbar === scrollbar ? s : { room, scrollbar }));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(t);
+    ro.observe(b);
+    return () => ro.disconnect();
+  }, [table, body]);
+  return size;
+}
 
 /**
  * Where a key moves the table's cursor row: ↑/↓ and K/J by one, Page Up/Down
@@ -71,11 +150,28 @@ function useNames() {
   return { prompts, cases };
 }
 
+/** A column's value as plain text, for the columns that can give way (the row's tooltip lists what they hide). */
+function hiddenText(key: ColKey, a: Attempt): string {
+  switch (key) {
+    case 'served':
+      return a.servedModel ?? '—';
+    case 'ttft':
+      return fmtMs(a.ttftMs);
+    case 'tps':
+      return fmtNum(a.tokensPerSec, 1);
+    case 'tokens':
+      return fmtNum(a.usage?.outputTokens);
+    default:
+      return '';
+  }
+}
+
 const Row = memo(function Row(props: {
   a: Attempt | undefined;
   index: number;
   top: number;
   id: string;
+  fit: ColumnFit;
   promptName?: string;
   caseName?: string;
   selected: boolean;
@@ -86,13 +182,13 @@ const Row = memo(function Row(props: {
   onPick(index: number): void;
   focusTable(): void;
 }) {
-  const { a } = props;
+  const { a, fit } = props;
   const openAttempt = useJournalUi((s) => s.open);
   const toggle = useJournalUi((s) => s.toggleSelected);
   const cursorStyle = props.cursor && props.showCursor ? { outline: '2px solid var(--focus)', outlineOffset: '-2px' } : undefined;
   if (!a) {
     return (
-      <div id={props.id} role="row" aria-rowindex={props.index + 2} aria-selected={props.cursor} className="jt-row jt-loading" style={{ transform: `translateY(${props.top}px)`, gridTemplateColumns: GRID, ...cursorStyle }}>
+      <div id={props.id} role="row" aria-rowindex={props.index + 2} aria-selected={props.cursor} className="jt-row jt-loading" style={{ transform: `translateY(${props.top}px)`, gridTemplateColumns: fit.grid, ...cursorStyle }}>
         <div role="gridcell" className="muted">
           …
         </div>
@@ -101,6 +197,68 @@ const Row = memo(function Row(props: {
   }
   const v = attemptVerdict(a);
   const status = statusText(a);
+  const verdict = verdictLabel(v);
+  const cell = (key: ColKey): ReactNode => {
+    switch (key) {
+      case 'compare':
+        return (
+          <div role="gridcell" onClick={(e) => e.stopPropagation()}>
+            <input
+              type="checkbox"
+              tabIndex={-1}
+              aria-label={`Select for comparison: ${fmtTime(a.queuedAt)} ${a.model}`}
+              checked={props.selected}
+              onChange={() => {
+                props.onPick(props.index);
+                toggle(a.id);
+              }}
+              // Keep focus on the table (Space toggles the cursor row's box), not on the box.
+              onMouseDown={(e) => {
+                e.preventDefault();
+                props.focusTable();
+              }}
+            />
+          </div>
+        );
+      case 'time':
+        return <div role="gridcell" className="mono">{fmtTime(a.queuedAt)}</div>;
+      case 'prompt':
+        return (
+          <div role="gridcell" className="jt-ellipsis" title={`${props.promptName ?? a.promptId} · version ${a.promptVersion.slice(0, 8)}`}>
+            {a.judgeOf && <span className="chip">judge</span>} {props.promptName ?? a.promptId} <span className="muted mono">{a.promptVersion.slice(0, 6)}</span>
+          </div>
+        );
+      case 'case':
+        return <div role="gridcell" className="jt-ellipsis" title={props.caseName ?? a.caseId}>{props.caseName ?? a.caseId}</div>;
+      case 'model':
+        return <div role="gridcell" className="jt-ellipsis" title={a.model}>{a.model}</div>;
+      case 'served':
+        return <div role="gridcell" className="jt-ellipsis muted" title={a.servedModel ?? undefined}>{a.servedModel ?? '—'}</div>;
+      case 'status':
+        return (
+          <div role="gridcell" className="jt-chips" title={a.retryOf ? `${status}, a retry` : status}>
+            <span className={`chip ${statusTone(a)}`}>{status}</span>
+            {a.retryOf && <span className="muted"> ↻</span>}
+          </div>
+        );
+      case 'ttft':
+        return <div role="gridcell" className="num">{fmtMs(a.ttftMs)}</div>;
+      case 'latency':
+        return <div role="gridcell" className="num">{fmtMs(a.latencyMs)}</div>;
+      case 'tps':
+        return <div role="gridcell" className="num">{fmtNum(a.tokensPerSec, 1)}</div>;
+      case 'tokens':
+        return <div role="gridcell" className="num">{fmtNum(a.usage?.outputTokens)}</div>;
+      case 'cost':
+        return <div role="gridcell" className="num">{fmtUsd(a.costUsd)}</div>;
+      case 'verdict':
+        return (
+          <div role="gridcell" title={verdict}>
+            <span className={`chip ${verdictTone(v)}`}>{verdict}</span>
+          </div>
+        );
+    }
+  };
   // No Tab stop in a row: the table is one (JournalTable), the cursor moves with the keys.
   return (
     <div
@@ -110,49 +268,18 @@ const Row = memo(function Row(props: {
       aria-selected={props.cursor}
       aria-current={props.open ? 'true' : undefined}
       aria-label={`Attempt ${fmtTime(a.queuedAt)} ${a.model} ${status}`}
+      // The values of columns that gave way to a narrow window, on hover (and in full in the detail).
+      title={fit.hidden.length > 0 ? fit.hidden.map((c) => `${c.label}: ${hiddenText(c.key, a)}`).join(' · ') : undefined}
       className={`jt-row${props.open ? ' open' : ''}`}
-      style={{ transform: `translateY(${props.top}px)`, gridTemplateColumns: GRID, ...cursorStyle }}
+      style={{ transform: `translateY(${props.top}px)`, gridTemplateColumns: fit.grid, ...cursorStyle }}
       onClick={() => {
         props.onPick(props.index);
         openAttempt(a.id);
       }}
     >
-      <div role="gridcell" onClick={(e) => e.stopPropagation()}>
-        <input
-          type="checkbox"
-          tabIndex={-1}
-          aria-label={`Select for comparison: ${fmtTime(a.queuedAt)} ${a.model}`}
-          checked={props.selected}
-          onChange={() => {
-            props.onPick(props.index);
-            toggle(a.id);
-          }}
-          // Keep focus on the table (Space toggles the cursor row's box), not on the box.
-          onMouseDown={(e) => {
-            e.preventDefault();
-            props.focusTable();
-          }}
-        />
-      </div>
-      <div role="gridcell" className="mono">{fmtTime(a.queuedAt)}</div>
-      <div role="gridcell" className="jt-ellipsis" title={`${props.promptName ?? a.promptId} · version ${a.promptVersion.slice(0, 8)}`}>
-        {a.judgeOf && <span className="chip">judge</span>} {props.promptName ?? a.promptId} <span className="muted mono">{a.promptVersion.slice(0, 6)}</span>
-      </div>
-      <div role="gridcell" className="jt-ellipsis">{props.caseName ?? a.caseId}</div>
-      <div role="gridcell" className="jt-ellipsis">{a.model}</div>
-      <div role="gridcell" className="jt-ellipsis muted">{a.servedModel ?? '—'}</div>
-      <div role="gridcell">
-        <span className={`chip ${statusTone(a)}`}>{status}</span>
-        {a.retryOf && <span className="muted"> ↻</span>}
-      </div>
-      <div role="gridcell" className="num">{fmtMs(a.ttftMs)}</div>
-      <div role="gridcell" className="num">{fmtMs(a.latencyMs)}</div>
-      <div role="gridcell" className="num">{fmtNum(a.tokensPerSec, 1)}</div>
-      <div role="gridcell" className="num">{fmtNum(a.usage?.outputTokens)}</div>
-      <div role="gridcell" className="num">{fmtUsd(a.costUsd)}</div>
-      <div role="gridcell">
-        <span className={`chip ${verdictTone(v)}`}>{verdictLabel(v)}</span>
-      </div>
+      {fit.cols.map((c) => (
+        <Fragment key={c.key}>{cell(c.key)}</Fragment>
+      ))}
     </div>
   );
 });
@@ -174,6 +301,8 @@ export function JournalTable() {
   const rowIdBase = useId();
   const [cursor, setCursor] = useState<number | null>(null);
   const [focused, setFocused] = useState(false);
+  const { room, scrollbar } = useRowRoom(table, scroller);
+  const fit = fitColumns(room, sort.key);
 
   const count = rows.count ?? 0;
   const virtual = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
@@ -251,6 +380,12 @@ export function JournalTable() {
           <span className="muted"> · indexing {index.loaded.toLocaleString()} / {index.total.toLocaleString()} for search and combined filters…</span>
         )}
         {index?.error && <span className="warning"> · {index.error}</span>}
+        {fit.hidden.length > 0 && (
+          <span className="muted">
+            {' '}
+            · {fit.hidden.map((c) => c.label).join(', ')} hidden at this width: open an attempt to see {fit.hidden.length === 1 ? 'it' : 'them'}
+          </span>
+        )}
       </div>
       <div
         ref={table}
@@ -270,8 +405,8 @@ export function JournalTable() {
         }}
       >
         <div role="rowgroup">
-          <div role="row" aria-rowindex={1} className="jt-head" style={{ gridTemplateColumns: GRID }}>
-            {COLS.map((c) => (
+          <div role="row" aria-rowindex={1} className="jt-head" style={{ gridTemplateColumns: fit.grid, minWidth: fit.minWidth + scrollbar, paddingRight: scrollbar }}>
+            {fit.cols.map((c) => (
               <div
                 role="columnheader"
                 key={c.label}
@@ -293,7 +428,7 @@ export function JournalTable() {
         </div>
         {/* Not a Tab stop of its own (Chromium makes a scroller without focusable rows one): the table is.
             A click in it focuses it, so hand focus to the table. */}
-        <div ref={scroller} className="jt-scroll" role="rowgroup" tabIndex={-1} onFocus={(e) => e.target === e.currentTarget && focusTable()}>
+        <div ref={scroller} className="jt-scroll" role="rowgroup" tabIndex={-1} style={{ minWidth: fit.minWidth + scrollbar }} onFocus={(e) => e.target === e.currentTarget && focusTable()}>
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {items.map((it) => {
               const a = rows.row(it.index);
@@ -304,6 +439,7 @@ export function JournalTable() {
                   index={it.index}
                   id={rowId(it.index)}
                   top={it.start}
+                  fit={fit}
                   promptName={a ? names.prompts.get(a.promptId) : undefined}
                   caseName={a ? names.cases.get(a.caseId) : undefined}
                   selected={a ? selected.includes(a.id) : false}

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { registerCommands } from '../../app/commands';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
@@ -123,6 +123,8 @@ export function StatsPage() {
   const [version, setVersion] = useState(0);
   const [refreshTick, setRefreshTick] = useState(0);
   const region = useRef<HTMLElement>(null);
+  const [shareOpen, setShareOpen] = useState(false);
+  const shareId = useId();
 
   useEffect(() => () => client.dispose(), [client]);
 
@@ -212,11 +214,18 @@ export function StatsPage() {
             <button type="button" className="secondary" onClick={() => setRefreshTick((n) => n + 1)}>
               Recompute
             </button>
-            <ReportButton filter={selectionOf(filter)} title="Tenth report" />
-            <ExportButton filter={selectionOf(filter)} label="Export this selection" />
+            <button type="button" className="secondary" aria-expanded={shareOpen} aria-controls={shareId} onClick={() => setShareOpen((o) => !o)}>
+              Report or export {shareOpen ? '▴' : '▾'}
+            </button>
           </>
         }
       />
+      {/* Folded away by default so the matrix leads at laptop sizes; kept mounted while folded,
+          so an export or report under way keeps its progress and result. */}
+      <section id={shareId} className="card stats-share" aria-label="Report or export this selection" hidden={!shareOpen}>
+        <ReportButton filter={selectionOf(filter)} title="Tenth report" />
+        <ExportButton filter={selectionOf(filter)} label="Export this selection" />
+      </section>
       <Filters matrix={matrix} />
       <div className="tabs" role="tablist" aria-label="Stats views">
         {TABS.map((t) => (
