@@ -39,15 +39,17 @@ const connection = connect();
 export const api: Api = connection.api;
 export const hostKind = connection.host;
 
+const decoder = new TextDecoder();
+
 /**
  * Appends an export chunk to a file begun with files:beginSave. Over HTTP the
- * chunk (a Blob from the data worker) is the raw request body; over IPC it
- * travels as text, which structured clone copies cheaply.
+ * chunk (UTF-8 bytes from the data worker) is the raw request body; over IPC
+ * it travels as text, which structured clone copies cheaply.
  */
-export async function appendChunk(handle: string, chunk: Blob | string): Promise<void> {
+export async function appendChunk(handle: string, chunk: Uint8Array | string): Promise<void> {
   if (connection.textCall) {
     unwrap(await connection.textCall('files:appendChunk', { handle }, chunk));
     return;
   }
-  await api.files.appendChunk({ handle, text: typeof chunk === 'string' ? chunk : await chunk.text() });
+  await api.files.appendChunk({ handle, text: typeof chunk === 'string' ? chunk : decoder.decode(chunk) });
 }

@@ -129,15 +129,15 @@ export function httpTransport(token: string, base = ''): Transport {
  * the page copying it (measured: a 38 MB export in 10 chunks uploaded in 0.55 s
  * as Blobs against 2.4 s as strings and 3.1 s as JSON).
  */
-export function httpTextCall(token: string, base = ''): (channelName: string, args: Record<string, string>, text: Blob | string) => Promise<Envelope<unknown>> {
+export function httpTextCall(token: string, base = ''): (channelName: string, args: Record<string, string>, text: Uint8Array | Blob | string) => Promise<Envelope<unknown>> {
   return async (channelName, args, text) => {
     try {
-      // A Blob's bytes go as they are (the host writes them without decoding); a string as text.
+      // Bytes (a Blob's, or UTF-8 in an array) go as they are (the host writes them without decoding); a string as text.
       const route = typeof text === 'string' ? 'text' : 'bytes';
       const res = await fetch(`${base}/api/${route}/${encodeURIComponent(channelName)}?${new URLSearchParams(args).toString()}`, {
         method: 'POST',
         headers: { 'content-type': typeof text === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream', authorization: `Bearer ${token}` },
-        body: text,
+        body: text as BodyInit,
       });
       return (await res.json()) as Envelope<unknown>;
     } catch (error) {

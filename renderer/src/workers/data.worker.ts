@@ -4,13 +4,13 @@
  * See ./data/protocol.ts for the conversation.
  */
 import type { TenthDb } from '../db/db';
-import { exportPartsFromDexie, importIntoDexie, openDataDb, watchedSource, type ExportProgress } from './data/io';
+import { exportPartsFromDexie, importIntoDexie, openDataDb, packChunk, watchedSource, type ExportProgress } from './data/io';
 import { CREDIT, type DataRequest, type DataResponse, type ImportFrom, type ImportProgress } from './data/protocol';
 import { buildReportFromDexie } from './data/report';
 
 // The project's lib is DOM, not WebWorker: type the members of the worker scope used here.
 const scope = self as unknown as {
-  postMessage(message: DataResponse): void;
+  postMessage(message: DataResponse, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<DataRequest>) => void) | null;
 };
 
@@ -22,6 +22,8 @@ interface Job {
   credit: number;
   ack?: () => void;
   piece?: (p: Piece) => void;
+  /** Export: chunk buffers the page gave back. */
+  spare?: ArrayBuffer[];
 }
 const jobs = new Map<number, Job>();
 
@@ -33,7 +35,7 @@ function fail(id: number, e: unknown): void {
 }
 
 async function runExport(req: Extract<DataRequest, { kind: 'export' }>): Promise<void> {
-  const job: Job = { abort: new AbortController(), credit: CREDIT };
+  const job: Job = { abort: new AbortController(), credit: CREDIT, spare: [] };
   jobs.set(req.id, job);
   let last: ExportProgress = { attempts: 0, total: 0, phase: 'scanning' };
   let lastPost = 0;
@@ -60,8 +62,9 @@ async function runExport(req: Extract<DataRequest, { kind: 'export' }>): Promise
         job.abort.signal.throwIfAborted();
       }
       job.credit--;
-      // Page bytes go into the Blob as they are stored; only text parts are encoded.
-      post({ id: req.id, kind: 'chunk', chunk: new Blob(parts as BlobPart[], { type: 'text/plain;charset=utf-8' }), progress: last });
+      // Page bytes are copied as they are stored; only text parts are encoded. The buffer moves to the page and comes back with the ack.
+      const chunk = packChunk(parts, job.spare!.pop());
+      scope.postMessage({ id: req.id, kind: 'chunk', chunk, progress: last }, [chunk.buffer]);
     }
     // Wait for the page to have written every chunk before saying it is done.
     while (job.credit < CREDIT) {
@@ -169,6 +172,7 @@ scope.onmessage = (event) => {
       const job = jobs.get(req.id);
       if (!job) return;
       job.credit++;
+      if (req.buffer && job.spare && job.spare.length < CREDIT) job.spare.push(req.buffer);
       const wake = job.ack;
       job.ack = undefined;
       wake?.();

@@ -25,7 +25,7 @@ beforeAll(async () => {
   db.close();
   const scope = self as unknown as { postMessage(m: DataResponse): void; onmessage: ((e: { data: DataRequest }) => void) | null };
   // Asynchronous delivery both ways, as with a real worker.
-  // (A chunk's Blob crosses as itself, as a browser passes a Blob by reference; Node's structuredClone can't clone jsdom's.)
+  // (A chunk's bytes cross as themselves, as a transferred buffer does.)
   scope.postMessage = (m) => void Promise.resolve().then(() => fake.onmessage?.({ data: m.kind === 'chunk' ? { ...m, progress: structuredClone(m.progress) } : structuredClone(m) } as MessageEvent<DataResponse>));
   await import('../../workers/data.worker');
   // (A File crosses as itself: jsdom's clone of it would lose the stream() the test gives it.)
@@ -41,11 +41,11 @@ describe('DataClient × data worker', () => {
     let inFlight = 0;
     let maxInFlight = 0;
     const sink = {
-      append: async (t: Blob | string) => {
+      append: async (t: Uint8Array | string) => {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         await new Promise((r) => setTimeout(r, 2));
-        written.push(typeof t === 'string' ? t : await t.text());
+        written.push(typeof t === 'string' ? t : new TextDecoder().decode(t));
         inFlight--;
       },
     };
@@ -60,7 +60,7 @@ describe('DataClient × data worker', () => {
   it('imports a File into an empty journal and reports; a broken file writes nothing', async () => {
     const client = new DataClient(fake as never);
     const chunks: string[] = [];
-    await client.exportTo({ format: 'jsonl', filter: { runIds: ['run-1'] }, app: APP }, { append: async (t) => void chunks.push(typeof t === "string" ? t : await t.text()) }, () => undefined).done;
+    await client.exportTo({ format: 'jsonl', filter: { runIds: ['run-1'] }, app: APP }, { append: async (t) => void chunks.push(typeof t === "string" ? t : new TextDecoder().decode(t)) }, () => undefined).done;
     const jsonl = chunks.join('');
     // Import into the same journal: everything exists already.
     const again = await client.importFrom({ kind: 'text', text: jsonl }, 'all-or-nothing', () => undefined).done;
@@ -87,7 +87,7 @@ describe('DataClient × data worker', () => {
   it('restores from a backup pulled piece by piece through the page', async () => {
     const client = new DataClient(fake as never);
     const chunks: string[] = [];
-    await client.exportTo({ format: 'jsonl', filter: null, app: APP }, { append: async (t) => void chunks.push(typeof t === "string" ? t : await t.text()) }, () => undefined).done;
+    await client.exportTo({ format: 'jsonl', filter: null, app: APP }, { append: async (t) => void chunks.push(typeof t === "string" ? t : new TextDecoder().decode(t)) }, () => undefined).done;
     const backup = chunks.join('').replaceAll('"att-', '"bk-');
     const pulls: number[] = [];
     const reader = async (_name: string, offset: number) => {

@@ -10,7 +10,8 @@ import type { DataRequest, DataResponse, ImportFrom, ImportProgress, ImportSumma
 
 /** Where export chunks go. `append` resolves once the chunk is written. */
 export interface ChunkSink {
-  append(chunk: Blob | string): Promise<void>;
+  /** UTF-8 bytes (the data worker's chunks), or text. */
+  append(chunk: Uint8Array | string): Promise<void>;
 }
 
 /** Reads a backup piece (only the page can reach the bridge). */
@@ -46,8 +47,9 @@ export class DataClient {
     };
   }
 
-  private send(req: DataRequest): void {
-    this.worker.postMessage(req);
+  private send(req: DataRequest, transfer?: Transferable[]): void {
+    if (transfer?.length) this.worker.postMessage(req, transfer);
+    else this.worker.postMessage(req);
   }
 
   private start<T>(build: (id: number, settle: { resolve(v: T): void; reject(e: Error): void }) => { request: DataRequest; on: Listener }): Job<T> {
@@ -93,7 +95,8 @@ export class DataClient {
           onProgress(res.progress);
           // Chunks arrive in order and are appended in order; the ack returns credit.
           sink.append(res.chunk).then(
-            () => this.send({ id, kind: 'ack' }),
+            // The written chunk's buffer goes back to the worker for the next one.
+            () => (res.chunk.buffer instanceof ArrayBuffer && res.chunk.buffer.byteLength > 0 ? this.send({ id, kind: 'ack', buffer: res.chunk.buffer }, [res.chunk.buffer]) : this.send({ id, kind: 'ack' })),
             (e: unknown) => {
               this.send({ id, kind: 'cancel' });
               settle.reject(e instanceof Error ? e : new Error(String(e)));

@@ -12,12 +12,14 @@ export interface SaveTarget extends ChunkSink {
   abort(): Promise<void>;
 }
 
-/** Appends a chunk to a file begun with files:beginSave (renderer/src/bridge.ts `appendChunk` sends Blobs raw over HTTP). */
-export type AppendChunk = (handle: string, chunk: Blob | string) => Promise<void>;
+/** Appends a chunk to a file begun with files:beginSave (renderer/src/bridge.ts `appendChunk` sends bytes raw over HTTP). */
+export type AppendChunk = (handle: string, chunk: Uint8Array | string) => Promise<void>;
+
+const decoder = new TextDecoder();
 
 function appendThrough(api: Api): AppendChunk {
   return async (handle, chunk) => {
-    await api.files.appendChunk({ handle, text: typeof chunk === 'string' ? chunk : await chunk.text() });
+    await api.files.appendChunk({ handle, text: typeof chunk === 'string' ? chunk : decoder.decode(chunk) });
   };
 }
 

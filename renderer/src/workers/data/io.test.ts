@@ -10,7 +10,7 @@ import { compileFilter, type JournalFilter } from '../../../../shared/journal/fi
 import { serializeRecord } from '../../../../shared/journal/jsonl';
 import { sampleJournal, sampleProvider } from '../../../../shared/journal/sample';
 import { createDb, type TenthDb } from '../../db/db';
-import { exportFromDexie, importIntoDexie, watchedSource, type ExportFormat } from './io';
+import { exportFromDexie, importIntoDexie, packChunk, watchedSource, type ExportFormat } from './io';
 import { countAttempts, getAttempt, scanAttempts, selectAttempts } from '../../db/journal';
 
 const APP = { name: 'Tenth', version: '0.1.0' };
@@ -254,5 +254,29 @@ describe('keys never leave', () => {
       const sel = await collectText(exportFromDexie(db, { format, app: APP, filter: { providerIds: ['prov-0', 'prov-2'] }, secrets: [CANARY] }));
       expect(sel).not.toContain('canary');
     }
+  });
+});
+
+describe('packChunk', () => {
+  const enc = new TextEncoder();
+  const page = enc.encode('{"a":"naïve"}\n{"b":"🙂"}\n');
+  const parts = ['{"schema":"tenth.journal/1","x":"日本"}\n', page.subarray(0, 15), 'middle ✓\n', page.subarray(15)];
+  const text = '{"schema":"tenth.journal/1","x":"日本"}\n{"a":"naïve"}\nmiddle ✓\n{"b":"🙂"}\n';
+
+  it('writes text as UTF-8 and page bytes as they are, in order', () => {
+    const out = packChunk(parts);
+    expect(new TextDecoder().decode(out)).toBe(text);
+    expect(out.byteOffset).toBe(0);
+  });
+
+  it('reuses a spare buffer that is large enough, and leaves a small one', () => {
+    const spare = new ArrayBuffer(1024);
+    const out = packChunk(parts, spare);
+    expect(out.buffer).toBe(spare);
+    expect(new TextDecoder().decode(out)).toBe(text);
+    const small = new ArrayBuffer(8);
+    const other = packChunk(parts, small);
+    expect(other.buffer).not.toBe(small);
+    expect(new TextDecoder().decode(other)).toBe(text);
   });
 });

@@ -205,6 +205,30 @@ export async function dexieSource(
   };
 }
 
+const chunkEncoder = new TextEncoder();
+
+/**
+ * A chunk's parts as one run of UTF-8 bytes: page bytes copied, text encoded.
+ * Written into `spare` when it is large enough, so an export can cycle a few
+ * buffers between the worker and the page (transferred, never copied by the
+ * message) instead of leaving a new allocation per chunk to the collector.
+ */
+export function packChunk(parts: ChunkParts, spare?: ArrayBuffer): Uint8Array {
+  let max = 0;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes.
+  for (const p of parts) max += typeof p === 'string' ? p.length * 3 : p.length;
+  const buf = spare && spare.byteLength >= max ? new Uint8Array(spare) : new Uint8Array(Math.max(max, 1));
+  let pos = 0;
+  for (const p of parts) {
+    if (typeof p === 'string') pos += chunkEncoder.encodeInto(p, buf.subarray(pos)).written;
+    else {
+      buf.set(p, pos);
+      pos += p.length;
+    }
+  }
+  return buf.subarray(0, pos);
+}
+
 /** Text chunks of the export in the chosen format. */
 export async function* exportFromDexie(db: TenthDb, opts: DexieExportOptions): AsyncGenerator<string> {
   for await (const parts of exportPartsFromDexie(db, opts)) yield partsText(parts);
@@ -212,8 +236,8 @@ export async function* exportFromDexie(db: TenthDb, opts: DexieExportOptions): A
 
 /**
  * Chunks of the export in the chosen format, as parts (text, and runs of the
- * journal pages' bytes) for `new Blob(parts)`: a JSONL export of paged
- * attempts is their stored bytes, never decoded or encoded on the way.
+ * journal pages' bytes) for `packChunk`: a JSONL export of paged attempts is
+ * their stored bytes, never decoded or encoded on the way.
  */
 export async function* exportPartsFromDexie(db: TenthDb, opts: DexieExportOptions): AsyncGenerator<ChunkParts> {
   const { source, selection, countAttempt } = await dexieSource(db, opts);

@@ -4,7 +4,9 @@
  * page owns the bridge (saving chunks, reading a backup), because `window.api`
  * exists only on the page. Export chunks flow under credit: the worker sends a
  * chunk and waits for the page's ack before producing more than CREDIT chunks
- * ahead, so a slow disk never piles text up in memory.
+ * ahead, so a slow disk never piles text up in memory. A chunk is UTF-8 bytes
+ * in a transferred buffer, which the ack transfers back for the next chunk: an
+ * export of any size cycles the same few buffers.
  */
 import type { JournalFilter } from '../../../../shared/journal/filter';
 import type { ImportMode, ImportReport } from '../../../../shared/journal/import';
@@ -32,7 +34,8 @@ export type ImportSummary = Omit<ImportReport, 'duplicateIds'> & { duplicateIds:
 
 export type DataRequest =
   | { id: number; kind: 'export'; format: ExportFormat; filter: JournalFilter | null; app: { name: string; version: string }; exportedAt?: number; bom?: boolean }
-  | { id: number; kind: 'ack' }
+  /** A chunk was written; `buffer` is its buffer, back for reuse. */
+  | { id: number; kind: 'ack'; buffer?: ArrayBuffer }
   | { id: number; kind: 'cancel' }
   | { id: number; kind: 'import'; from: ImportFrom; mode: ImportMode }
   | { id: number; kind: 'piece'; text: string; nextOffset: number; done: boolean }
@@ -40,8 +43,8 @@ export type DataRequest =
   | { id: number; kind: 'report'; filter: JournalFilter | null; app: { name: string; version: string }; title?: string; generatedAt: number };
 
 export type DataResponse =
-  /** A chunk of the export as a Blob: the page hands it to the bridge without copying it (renderer/src/bridge.ts). */
-  | { id: number; kind: 'chunk'; chunk: Blob | string; progress: ExportProgress }
+  /** A chunk of the export as UTF-8 bytes (a transferred buffer): the page hands it to the bridge as it is (renderer/src/bridge.ts). */
+  | { id: number; kind: 'chunk'; chunk: Uint8Array; progress: ExportProgress }
   | { id: number; kind: 'progress'; progress: ExportProgress }
   | { id: number; kind: 'exported'; attempts: number }
   | { id: number; kind: 'importProgress'; progress: ImportProgress }
