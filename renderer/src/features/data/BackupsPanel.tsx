@@ -11,6 +11,7 @@ import { useUi } from '../../store/ui';
 import type { ExportProgress } from '../../workers/data/io';
 import type { ImportProgress, ImportSummary } from '../../workers/data/protocol';
 import { restoreBackup, runBackup } from './backup';
+import { useRestoreRequest } from './backupNotice';
 import { CancelledError, dataClient, type Job } from './client';
 import { ImportSummaryView, importProgressText } from './ImportPanel';
 import { Progress, fmtBytes, fmtCount } from './Progress';
@@ -66,7 +67,7 @@ export function BackupsPanel() {
     }
   };
 
-  const restore = async (b: BackupInfo) => {
+  const restore = useCallback(async (b: BackupInfo) => {
     if (!window.confirm(`Restore ${b.name}? Records missing from the journal are added back; nothing is overwritten.`)) return;
     setError(null);
     setReport(null);
@@ -81,7 +82,17 @@ export function BackupsPanel() {
       job.current = null;
       setRestoring(null);
     }
-  };
+  }, []);
+
+  // A restore asked for elsewhere (the empty-journal notice) starts here, once the list shows that backup.
+  const requested = useRestoreRequest((s) => s.name);
+  useEffect(() => {
+    if (requested === null || list === null) return;
+    const name = useRestoreRequest.getState().take();
+    const b = list.find((x) => x.name === name);
+    if (b) void restore(b);
+    else if (name !== null) setError(`${name} is no longer in the data folder.`);
+  }, [requested, list, restore]);
 
   const busy = backingUp !== null || restoring !== null;
   return (

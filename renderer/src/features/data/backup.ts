@@ -12,6 +12,7 @@ import type { ExportProgress } from '../../workers/data/io';
 import type { ImportProgress, ImportSummary } from '../../workers/data/protocol';
 import { api as bridgeApi, appendChunk } from '../../bridge';
 import { dataClient, type DataClient, type Job } from './client';
+import { isJournalEmpty } from './backupNotice';
 import { backupReader, openBackup } from './files';
 
 export type BackupSettings = Settings['backup'];
@@ -62,11 +63,22 @@ export function runBackup(
   };
 }
 
-/** Runs a backup when one is due; returns its name, or why not. */
-export async function backupIfDue(api: Api, client: DataClient, now = Date.now()): Promise<{ ran: false; why: 'disabled' | 'not due' | 'busy' } | { ran: true; name: string }> {
+/**
+ * Runs a backup when one is due; returns its name, or why not. Never of an
+ * empty journal: a profile that lost its IndexedDB opens empty beside good
+ * backups, and backing that up would, day by day, rotate the good ones away
+ * (the empty-journal notice offers to restore them instead).
+ */
+export async function backupIfDue(
+  api: Api,
+  client: DataClient,
+  now = Date.now(),
+  journalEmpty: () => Promise<boolean> = isJournalEmpty,
+): Promise<{ ran: false; why: 'disabled' | 'not due' | 'busy' | 'empty journal' } | { ran: true; name: string }> {
   const settings = await api.settings.get();
   if (!settings.backup.enabled) return { ran: false, why: 'disabled' };
   if (running) return { ran: false, why: 'busy' };
+  if (await journalEmpty()) return { ran: false, why: 'empty journal' };
   const list = await api.backups.list();
   if (!isBackupDue(settings.backup, list[0]?.createdAt ?? null, now)) return { ran: false, why: 'not due' };
   const r = await runBackup(api, client, settings.backup.keep).done;

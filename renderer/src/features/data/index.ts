@@ -3,4 +3,5 @@ export { DataSection } from './DataSection';
 export { ExportButton } from './ExportButton';
 export { ReportButton } from './ReportButton';
 export { AutoBackup, startAutoBackup } from './backup';
+export { BackupsNotice } from './BackupsNotice';
 export { dataCommands, showDataControl } from './commands';

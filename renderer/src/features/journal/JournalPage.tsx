@@ -14,7 +14,7 @@ import { GradeQueue } from './GradeQueue';
 import { JournalTable } from './JournalTable';
 import { JudgePanel } from './JudgePanel';
 import { JOURNAL_TABS, TAB_LABELS, useJournalUi } from './store';
-import { ExportButton } from '../data';
+import { BackupsNotice, ExportButton } from '../data';
 import { exportSelection } from './selection';
 import './journal.css';
 
@@ -57,19 +57,22 @@ export function JournalPage() {
         actions={count ? <ExportButton filter={exportSelection(filter)} label="Export this selection" /> : undefined}
       />
       {count === 0 && tab === 'attempts' ? (
-        <EmptyState
-          title="No attempts yet"
-          action={
-            <button type="button" onClick={() => setPage('prompts')}>
-              Go to Prompts
-            </button>
-          }
-        >
-          <p>
-            Each request to a model is journaled here before it leaves and finished after — errors, timeouts, refusals
-            and cancellations too. Run a prompt to fill it, or import a journal exported from another machine.
-          </p>
-        </EmptyState>
+        <>
+          <BackupsNotice />
+          <EmptyState
+            title="No attempts yet"
+            action={
+              <button type="button" onClick={() => setPage('prompts')}>
+                Go to Prompts
+              </button>
+            }
+          >
+            <p>
+              Each request to a model is journaled here before it leaves and finished after — errors, timeouts, refusals
+              and cancellations too. Run a prompt to fill it, or import a journal exported from another machine.
+            </p>
+          </EmptyState>
+        </>
       ) : null}
       <div className="tabs" role="tablist" aria-label="Journal sections">
         {JOURNAL_TABS.map((t) => (

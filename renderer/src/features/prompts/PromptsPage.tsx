@@ -8,6 +8,7 @@ import { createPrompt } from '../../db/repo/prompts';
 import { useUi } from '../../store/ui';
 import { PromptWorkspace } from './PromptWorkspace';
 import { TryMockButton } from '../onboarding/TryMockButton';
+import { BackupsNotice } from '../data';
 
 export type PromptTab = 'prompt' | 'cases' | 'checks' | 'versions' | 'run';
 
@@ -93,34 +94,37 @@ export function PromptsPage() {
       </aside>
       <section className="workspace" aria-label="Prompt workspace">
         {active.length === 0 && !selectedId ? (
-          <EmptyState
-            title="No prompts yet"
-            action={
-              <div className="page-actions">
-                {providerCount === 0 ? (
-                  <button type="button" onClick={() => setPage('providers')}>
-                    Add a provider
-                  </button>
-                ) : (
-                  <button type="button" onClick={newPrompt}>
-                    Create a prompt
-                  </button>
-                )}
-                <TryMockButton className="secondary" />
-              </div>
-            }
-          >
-            {providerCount === 0 ? (
-              <p>
-                Start by adding a model provider — OpenAI, Anthropic, Gemini, OpenRouter, Ollama or any OpenAI-compatible server. No key? Run{' '}
-                <code>npm run mock</code> and try Tenth with the mock provider: it sets up a sample prompt to run.
-              </p>
-            ) : (
-              <p>
-                Write a prompt with <code>{'{{variables}}'}</code>, add a few cases, and run it many times against your models.
-              </p>
-            )}
-          </EmptyState>
+          <>
+            {prompts.length === 0 && <BackupsNotice />}
+            <EmptyState
+              title="No prompts yet"
+              action={
+                <div className="page-actions">
+                  {providerCount === 0 ? (
+                    <button type="button" onClick={() => setPage('providers')}>
+                      Add a provider
+                    </button>
+                  ) : (
+                    <button type="button" onClick={newPrompt}>
+                      Create a prompt
+                    </button>
+                  )}
+                  <TryMockButton className="secondary" />
+                </div>
+              }
+            >
+              {providerCount === 0 ? (
+                <p>
+                  Start by adding a model provider — OpenAI, Anthropic, Gemini, OpenRouter, Ollama or any OpenAI-compatible server. No key? Run{' '}
+                  <code>npm run mock</code> and try Tenth with the mock provider: it sets up a sample prompt to run.
+                </p>
+              ) : (
+                <p>
+                  Write a prompt with <code>{'{{variables}}'}</code>, add a few cases, and run it many times against your models.
+                </p>
+              )}
+            </EmptyState>
+          </>
         ) : selectedId ? (
           <PromptWorkspace key={selectedId} promptId={selectedId} />
         ) : null}

@@ -4,7 +4,7 @@ import { registerCommands } from '../../app/commands';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { countAttempts, onAttemptsChanged } from '../../db/journal';
-import { ExportButton, ReportButton } from '../data';
+import { BackupsNotice, ExportButton, ReportButton } from '../data';
 import type { JournalFilter } from '../../../../shared/journal/filter';
 
 /** The stats filter as a journal selection, for exports and reports of what is shown. */
@@ -188,6 +188,7 @@ export function StatsPage() {
     return (
       <>
         <PageHeader title="Stats" subtitle="Floors first: p10 score, pass-rate lower bound, p90 latency." />
+        <BackupsNotice />
         <EmptyState
           title="Nothing to measure yet"
           action={
