@@ -98,12 +98,14 @@ export async function upgradeToV5(tx: Transaction): Promise<void> {
  * 2026-11-22 — journal pages as bytes (issue 7): a page keeps its lines as
  * UTF-8 with their ends, so an export hands runs of lines on as they are
  * stored (no decoding, splitting, joining or encoding: the export's cost per
- * byte was mostly that), and a query decodes only the pages it reads.
+ * byte was mostly that), and a query decodes only the pages it reads. Page
+ * columns are indexed by the import that staged them.
  */
 export const V5: SchemaVersion = {
   version: 5,
   date: '2026-11-22',
-  stores: {},
+  // The pages an import staged, found without reading every page's columns.
+  stores: { attemptColumns: 'id, staged' },
   upgrade: upgradeToV5,
 };
 

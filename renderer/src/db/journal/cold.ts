@@ -25,8 +25,6 @@ interface ColdState {
   index: ColdIndex;
   /** The pages version and staging list the index was last brought up to date with (null: never). */
   seen: { version: number; staging: string } | null;
-  /** Pages of imports still staging: loaded, not yet counted. */
-  hidden: Map<string, AttemptPageColumns>;
   /** Split page texts, most recently used last. */
   lines: Map<string, string[]>;
   /** Pages as stored (bytes), most recently used last: an export's reads. */
@@ -51,7 +49,7 @@ const CACHED_PAGES = 8;
 function stateOf(db: TenthDb): ColdState {
   let s = states.get(db);
   if (!s) {
-    s = { index: new ColdIndex(), seen: null, hidden: new Map(), lines: new Map(), pages: new Map() };
+    s = { index: new ColdIndex(), seen: null, lines: new Map(), pages: new Map() };
     states.set(db, s);
   }
   return s;
@@ -99,24 +97,24 @@ export async function coldIndex(db: TenthDb): Promise<ColdIndex> {
       s.pages.delete(id);
     }
   }
-  for (const [id, c] of s.hidden) {
-    if (!stored.has(id)) s.hidden.delete(id);
-    else if (!c.staged || !staging.has(c.staged)) {
-      s.hidden.delete(id);
-      s.index.addPage(c);
-    }
-  }
-  const missing = ids.filter((id) => !s.index.hasPage(id) && !s.hidden.has(id));
+  // Pages of an import still staging are not even read: they are loaded once it commits.
+  const staged = staging.size ? new Set(await stagedPageIds(db, [...staging])) : null;
+  const missing = ids.filter((id) => !s.index.hasPage(id) && !staged?.has(id));
   if (missing.length) {
     const cols = await db.attemptColumns.bulkGet(missing);
     for (const c of cols) {
-      if (!c) continue;
-      if (c.staged && staging.has(c.staged)) s.hidden.set(c.id, c);
-      else s.index.addPage(c);
+      if (c && !(c.staged && staging.has(c.staged))) s.index.addPage(c);
     }
   }
   s.seen = { version, staging: stagingKey };
   return s.index;
+}
+
+/** The pages these imports staged (by the `staged` index; a scan on a schema without it). */
+async function stagedPageIds(db: TenthDb, importIds: readonly string[]): Promise<string[]> {
+  if (db.attemptColumns.schema.idxByName.staged) return (await db.attemptColumns.where('staged').anyOf([...importIds]).primaryKeys()) as string[];
+  const want = new Set(importIds);
+  return (await db.attemptColumns.toArray()).filter((c) => c.staged !== undefined && want.has(c.staged)).map((c) => c.id);
 }
 
 /** Starts staging an import: pages written with `staged: importId` stay invisible until `commitStaging`. */
@@ -143,7 +141,7 @@ export async function commitStaging(db: TenthDb, importId: string, tables: reado
 
 /** Deletes what an import staged and forgets it. */
 export async function discardStaging(db: TenthDb, importId: string): Promise<void> {
-  const pages = (await db.attemptColumns.toArray()).filter((c) => c.staged === importId).map((c) => c.id);
+  const pages = await stagedPageIds(db, [importId]);
   await db.transaction('rw', [db.attemptPages, db.attemptColumns, db.meta], async () => {
     await db.attemptPages.bulkDelete(pages);
     await db.attemptColumns.bulkDelete(pages);
@@ -152,9 +150,7 @@ export async function discardStaging(db: TenthDb, importId: string): Promise<voi
     set.delete(importId);
     await db.meta.put({ key: STAGING_KEY, value: [...set] });
   });
-  const s = stateOf(db);
-  for (const id of pages) s.hidden.delete(id);
-  s.seen = null;
+  stateOf(db).seen = null;
 }
 
 /**
@@ -275,10 +271,8 @@ export async function writePages(db: TenthDb, attempts: readonly Attempt[], line
   const s = stateOf(db);
   // Changed in place before the commit: the next read lists the pages again (an abort leaves none behind).
   s.seen = null;
-  for (const c of columns) {
-    if (staged) s.hidden.set(c.id, c);
-    else s.index.addPage(c);
-  }
+  // A staged import's pages are read back once it commits (memory stays flat while it stages).
+  if (!staged) for (const c of columns) s.index.addPage(c);
 }
 
 /**
