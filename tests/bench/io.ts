@@ -9,22 +9,33 @@
  * only starts each job and shows progress (throttled to 10 updates a second),
  * so the figures are the worker's, IndexedDB's and the bridge's.
  *
- * Memory: the host's RSS (this process) and the PSS of the Chromium processes
+ * The browser host runs in a child process of its own (host-child.ts), as in
+ * the app, apart from this process, the driver (Playwright), which keeps every
+ * request's post data (each export chunk POSTed as bytes) for the page's
+ * lifetime and would otherwise share the host's heap and event loop.
+ *
+ * Memory: the host's RSS (its process) and the PSS of the Chromium processes
  * (shared pages counted once, where summing RSS counted them once per process),
  * read from /proc by a child process (procmem.ts) so the reads never block the
- * host's event loop; and the JS heaps of the data worker and the page (CDP
+ * driver's event loop; and the JS heaps of the data worker and the page (CDP
  * Runtime.getHeapUsage), printed at 10 %, 50 % and 100 % of the attempts. Used
  * heap mixes what is live with garbage not yet collected, so at about 10 %,
  * 50 % and 100 % of each job a full GC is forced in the data worker, the page
  * and the host (`gc()`, exposed by a V8 flag), and the live
  * heaps are read after it; the verdict lines compare the 100 % point with the
  * 10 % point, and the Chromium PSS there too (by process type, to see which moves).
+ * The driver's own RSS, heap after GC and CPU time are printed on a line of
+ * their own, in no verdict, peak or CPU figure: it is not the app.
  * The raw IndexedDB ceiling (the same attempts bare-added into a store with
  * the same indexes) is measured in the same run as the import's baseline,
  * after both exports, so its garbage is in none of their samples.
  *
+ * CPU: the seconds of the bench's process tree but for this process (the
+ * driver) and the memory sampler: the host's process and Chromium's.
+ *
  * Usage: `npm run bench:io [-- attempts] [--profile]` (--profile prints CPU
- * profiles of the data worker, the page and the host per job). Prints figures,
+ * profiles of the data worker, the page and the host per job; the host's is
+ * taken by node:inspector in its own process, on request). Prints figures,
  * then as the LAST line `{"attempts", "exportPerSec", "importPerSec",
  * "peakRssMb", "liveHeapMb", "memoryFlat"}` (peakRssMb: host RSS + Chromium PSS
  * at the worst moment; liveHeapMb: per job, the live JS heaps summed at 10 /
@@ -35,16 +46,15 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import inspector from 'node:inspector/promises';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
-import { startWebHost } from '../../electron/host/start';
 import { exportJsonl } from '../../shared/journal/export';
 import { sampleJournal } from '../../shared/journal/sample';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { summarize, topSelf, WorkerCdp, type CpuProfile } from './cpuprofile';
+import { HostChild, type HostMemory } from './host-child';
 import { ProcMem, type MemorySample } from './procmem';
 
 const ARGS = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -52,22 +62,32 @@ const PROFILE = process.argv.includes('--profile');
 const N = Number(ARGS[0] ?? 100_000);
 const TICKS = 100; // USER_HZ on Linux
 
-/** CPU seconds (user + system) of a process tree, from /proc. */
-function treeCpuSec(root: number): number {
-  let ticks = 0;
-  const stack = [root];
+/** CPU seconds (user + system) of one process, from /proc; 0 if it is gone. */
+function cpuSec(pid: number): number {
+  try {
+    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU seconds (user + system) of a process tree, from /proc: `root`'s
+ * descendants, without `root` itself and without the subtrees of `skip`.
+ * (Exited children, such as the `--generate` one, are not walked.)
+ */
+function treeCpuSec(root: number, skip: number[] = []): number {
+  let sec = 0;
+  const stack = childPids(root);
   while (stack.length) {
     const pid = stack.pop()!;
-    try {
-      const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      continue;
-    }
+    if (skip.includes(pid)) continue;
+    sec += cpuSec(pid);
     stack.push(...childPids(pid));
   }
-  return ticks / TICKS;
+  return sec;
 }
 
 function childPids(pid: number): number[] {
@@ -101,26 +121,25 @@ interface LivePoint {
   n: number;
   workerMb: number;
   pageMb: number;
-  /** The host's JS heap and the memory its objects hold outside it (Buffers, ArrayBuffers). */
+  /** The host's JS heap and the memory its objects hold outside it (Buffers, ArrayBuffers), in its own process. */
   hostMb: number;
+  /** The same for this process, the driver (Playwright): not the app, in no verdict. */
+  driver: { mb: number; arrayBuffersMb: number };
   m: MemorySample;
-  /** Wall time of each GC (the data worker's and the page's run at once, after the host's). */
+  /** Wall time of each GC (the host's, the data worker's and the page's run at once, each in its own process or thread). */
   gcMs: { host: number; worker: number; page: number };
 }
 
 /**
- * A full GC of the host's heap. HeapProfiler.collectGarbage on this process's
- * inspector would do as well, but it runs several GCs in a row (about 100 ms
- * on this heap, blocking the host's HTTP routes mid-export); `gc()` runs one.
+ * A full GC of the driver's heap (this process: Playwright, not the app), for
+ * its line apart; `gc()` runs one, where HeapProfiler.collectGarbage runs several.
  */
 v8.setFlagsFromString('--expose-gc');
-const hostGc = runInNewContext('gc') as () => void;
+const driverGc = runInNewContext('gc') as () => void;
 
-/** The host's used JS heap and the memory its objects hold outside it, MB. */
-function hostLiveMb(): number {
-  const u = process.memoryUsage();
-  return (u.heapUsed + u.external) / 1024 / 1024;
-}
+const MB = 1024 * 1024;
+/** Used JS heap and the memory its objects hold outside it, MB. */
+const heapAndExternalMb = (u: Pick<HostMemory, 'heapUsed' | 'external'>) => (u.heapUsed + u.external) / MB;
 
 /** The Chromium processes whose PSS changed most between two samples. */
 function movers(a: MemorySample, b: MemorySample): string {
@@ -275,10 +294,16 @@ async function main(): Promise<void> {
     const size = (await stat(file)).size;
     console.log(`generated ${N} attempts, ${(size / 1e6).toFixed(1)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    const host = await startWebHost({ dataDir, env: {}, rendererDir: process.env.TENTH_RENDERER_DIR });
+    // The host in its own process (host-child.ts), as in the app: not in Playwright's.
+    const host = await HostChild.start({ dataDir, rendererDir: process.env.TENTH_RENDERER_DIR });
     // `gc()` in the page and the worker: one full GC at a live-heap point, not the several of HeapProfiler.collectGarbage.
-    const browser = await chromium.launch({ executablePath: process.env.TENTH_CHROMIUM ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
-    const mem = await ProcMem.spawn();
+    const browser = await chromium.launch({ executablePath: process.env.TENTH_CHROMIUM ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] }).catch(async (e: unknown) => {
+      await host.close();
+      throw e;
+    });
+    const mem = await ProcMem.spawn(host.pid);
+    /** The CPU seconds of the host and Chromium: the bench's process tree but the driver (this process) and the sampler. */
+    const appCpuSec = () => treeCpuSec(process.pid, [mem.pid]);
     try {
       // The export is also offered as a download; the bench doesn't need the copy.
       const page = await browser.newPage({ acceptDownloads: false });
@@ -297,9 +322,10 @@ async function main(): Promise<void> {
       };
 
       /**
-       * A live-heap point: a full GC forced in the host, then in the data worker
-       * and the page at once, then their used heaps (what is still reachable)
-       * and the memory sample right after. Costs the GCs' time, tens of milliseconds.
+       * A live-heap point: a full GC forced in the host, the data worker and
+       * the page at once (each in its own process or thread), then their used
+       * heaps (what is still reachable) and the memory sample right after; then
+       * one in the driver, for its line apart. Costs the GCs' time, tens of milliseconds.
        */
       const livePoint = async (n: number): Promise<LivePoint> => {
         const t = performance.now();
@@ -307,12 +333,20 @@ async function main(): Promise<void> {
           await gc();
           return performance.now() - t;
         };
-        // The host's first (it blocks this thread), then the two in Chromium's threads at once.
-        const hostMs = await timed(async () => hostGc());
-        const hostMb = hostLiveMb();
-        const [workerMs, pageMs] = await Promise.all([timed(() => worker.collectGarbage()), timed(pageGc)]);
+        const [hostMem, workerMs, pageMs] = await Promise.all([host.gc(), timed(() => worker.collectGarbage()), timed(pageGc)]);
         const [workerMb, pageMb] = await Promise.all([worker.heapMb(), pageHeapMb()]);
-        return { n, workerMb: workerMb ?? 0, pageMb, hostMb, m: await mem.sample({ relist: true }), gcMs: { host: hostMs, worker: workerMs - hostMs, page: pageMs - hostMs } };
+        const m = await mem.sample({ relist: true });
+        driverGc();
+        const d = process.memoryUsage();
+        return {
+          n,
+          workerMb: workerMb ?? 0,
+          pageMb,
+          hostMb: heapAndExternalMb(hostMem),
+          driver: { mb: heapAndExternalMb(d), arrayBuffersMb: d.arrayBuffers / MB },
+          m,
+          gcMs: { host: hostMem.gcMs ?? 0, worker: workerMs, page: pageMs },
+        };
       };
 
       /**
@@ -321,7 +355,11 @@ async function main(): Promise<void> {
        * N), and a live-heap point when the count first reaches 10 % and 50 %,
        * and at the end.
        */
-      const watched = async <T>(name: string, done: () => Promise<T>, count: () => Promise<number | null>): Promise<{ value: T; ms: number; cpu: number; peak: MemorySample; live: (LivePoint | null)[] }> => {
+      const watched = async <T>(
+        name: string,
+        done: () => Promise<T>,
+        count: () => Promise<number | null>,
+      ): Promise<{ value: T; ms: number; cpu: number; driverCpu: number; peak: MemorySample; live: (LivePoint | null)[] }> => {
         const samples: { n: number; m: MemorySample; workerHeapMb: number | null; pageHeapMb: number }[] = [];
         const live: (LivePoint | null)[] = [];
         let stop = false;
@@ -346,11 +384,13 @@ async function main(): Promise<void> {
           }
         })();
         await mem.start();
-        const cpu0 = treeCpuSec(process.pid);
+        const cpu0 = appCpuSec();
+        const driverCpu0 = cpuSec(process.pid);
         const t0 = performance.now();
         const value = await profiled(name, done);
         const ms = performance.now() - t0;
-        const cpu = treeCpuSec(process.pid) - cpu0;
+        const cpu = appCpuSec() - cpu0;
+        const driverCpu = cpuSec(process.pid) - driverCpu0;
         stop = true;
         await loop;
         const peak = await mem.stop();
@@ -368,27 +408,24 @@ async function main(): Promise<void> {
         const pts = (f: (p: LivePoint) => string) => live.map((p) => (p ? f(p) : 'n/a')).join(' / ');
         const mb = (f: (p: LivePoint) => number) => pts((p) => f(p).toFixed(0));
         console.log(`  ${name} live JS heap after forced GC: data worker ${mb((p) => p.workerMb)} MB, page ${mb((p) => p.pageMb)} MB, host (heap + external) ${mb((p) => p.hostMb)} MB at ${pts((p) => p.n.toLocaleString('en-US'))} attempts (≈10 / 50 / 100 %)`);
-        console.log(`  ${name} right after those GCs: chromium PSS ${mb((p) => p.m.chromiumPssMb)} MB, host RSS ${mb((p) => p.m.hostRssMb)} MB; the GCs took (ms, host + max of worker and page) ${pts((p) => `${p.gcMs.host.toFixed(0)} + ${Math.max(p.gcMs.worker, p.gcMs.page).toFixed(0)}`)}, the first two inside the job's time`);
+        console.log(`  ${name} right after those GCs: chromium PSS ${mb((p) => p.m.chromiumPssMb)} MB, host RSS ${mb((p) => p.m.hostRssMb)} MB; the GCs took (ms, host | max of worker and page, at once) ${pts((p) => `${p.gcMs.host.toFixed(0)} | ${Math.max(p.gcMs.worker, p.gcMs.page).toFixed(0)}`)}, the first two inside the job's time`);
         for (const p of live) if (p) console.log(`    PSS by process at ${p.n.toLocaleString('en-US')}: ${fmtTypes(p.m)}`);
-        return { value, ms, cpu, peak, live };
+        return { value, ms, cpu, driverCpu, peak, live };
       };
 
       const profiled = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
         if (!PROFILE) return run();
         await pageCdp.send('Profiler.enable');
         await pageCdp.send('Profiler.start');
-        const hostSession = new inspector.Session();
-        hostSession.connect();
-        await hostSession.post('Profiler.enable');
-        await hostSession.post('Profiler.start');
+        // The host's profile: node:inspector in its own process, on request.
+        await host.startProfile();
         const result = run();
         await worker.ready();
         await worker.startProfile();
         const value = await result;
         const workerProfile = await worker.stopProfile();
         const pageProfile = (await pageCdp.send('Profiler.stop')).profile as unknown as CpuProfile;
-        const hostProfile = (await hostSession.post('Profiler.stop')).profile as unknown as CpuProfile;
-        hostSession.disconnect();
+        const hostProfile = await host.stopProfile();
         for (const [who, prof] of [['data worker', workerProfile], ['page', pageProfile], ['host', hostProfile]] as const) {
           console.log(`--- ${name}: ${who} CPU profile (ms): self, then total`);
           for (const r of topSelf(prof, 14)) console.log(`${String(r.selfMs).padStart(7)}  ${r.fn}`);
@@ -398,6 +435,8 @@ async function main(): Promise<void> {
       };
 
       const baseline = await mem.sample({ relist: true });
+      driverGc();
+      const driverBaseline = process.memoryUsage();
       console.log(`baseline: ${fmtMem(baseline)}, page JS heap ${(await pageHeapMb()).toFixed(0)} MB`);
       const progressText = () => page.locator('.data-progress').first().textContent({ timeout: 200 });
 
@@ -456,8 +495,15 @@ async function main(): Promise<void> {
       console.log(`  ${ceiling.pack} attempts a record (JSONL text):   write ${ceiling.packed.perSec} attempts/s, read ${ceiling.packed.readPerSec}/s`);
 
       const peak = Math.max(im.peak.hostRssMb + im.peak.chromiumPssMb, ex.peak.hostRssMb + ex.peak.chromiumPssMb);
-      console.log('  (host RSS is this process: the host, and Playwright, which holds the input file it hands to the file input)');
-      console.log(`memory: baseline ${(baseline.hostRssMb + baseline.chromiumPssMb).toFixed(0)} MB, peak ${peak.toFixed(0)} MB (host RSS + chromium PSS; input file ${(size / 1e6).toFixed(0)} MB)`);
+      // The driver apart: Playwright holds the input file it hands to the file input, and every POSTed chunk's bytes.
+      const dl = (job: typeof im) => job.live.map((p) => (p ? `${p.driver.mb.toFixed(0)}` : 'n/a')).join(' / ');
+      const dab = (job: typeof im) => job.live.map((p) => (p ? `${p.driver.arrayBuffersMb.toFixed(0)}` : 'n/a')).join(' / ');
+      console.log(
+        `driver (Playwright, not the app): RSS ${baseline.driverRssMb.toFixed(0)} MB at baseline, peak ${im.peak.driverRssMb.toFixed(0)} (import) / ${ex.peak.driverRssMb.toFixed(0)} (export) MB; ` +
+          `heap + external after GC ${heapAndExternalMb(driverBaseline).toFixed(0)} MB at baseline, import ${dl(im)} MB, export ${dl(ex)} MB (of which arrayBuffers ${dab(im)} / ${dab(ex)}) at ≈10 / 50 / 100 %; ` +
+          `CPU ${im.driverCpu.toFixed(1)} s (import), ${ex.driverCpu.toFixed(1)} s (export); in no verdict, peak or CPU figure`,
+      );
+      console.log(`memory: baseline ${(baseline.hostRssMb + baseline.chromiumPssMb).toFixed(0)} MB, peak ${peak.toFixed(0)} MB (host RSS + chromium PSS, the driver not counted; input file ${(size / 1e6).toFixed(0)} MB)`);
       const verdicts = [flatness('import', im.live, size), flatness('export', ex.live, size)];
       for (const v of verdicts) console.log(v.line);
       const memoryFlat = verdicts.every((v) => v.flat);

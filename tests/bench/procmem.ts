@@ -1,12 +1,13 @@
 /**
  * The memory sampler of `npm run bench:io`, in a child process of its own so
  * that reading /proc (every Chromium process's smaps_rollup: a few tens of
- * milliseconds of file reads each time) never blocks the bench's event loop,
- * which also serves the browser host's HTTP routes the export streams through.
+ * milliseconds of file reads each time) never blocks the bench's event loop
+ * (Playwright's, which drives the page and reads the heaps).
  *
- * It measures its parent: the parent's RSS (the host and Playwright) and the
- * PSS of the parent's other descendants (the Chromium process tree), leaving
- * out itself and the `--generate` child. It answers `sample` requests over the
+ * It measures the browser host's process (host-child.ts, RSS), the bench's
+ * own process (the driver: Playwright, not the app; RSS, apart), and the PSS of
+ * the bench's Chromium descendants, leaving out itself, the host and the
+ * `--generate` child (Node processes). It answers `sample` requests over the
  * IPC channel, and between `start` and `stop` samples once a second on its own
  * to keep the peak.
  *
@@ -18,8 +19,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface MemorySample {
-  /** The host (the bench process: the browser host's HTTP server and services, and Playwright), RSS. */
+  /** The browser host (its own process: the HTTP server and the services), RSS. */
   hostRssMb: number;
+  /** The bench's own process (Playwright, driving the page: not the app), RSS; in no total. */
+  driverRssMb: number;
   /** Every Chromium process, PSS: shared pages counted once, not once per process. */
   chromiumPssMb: number;
   /** The same PSS by the processes' `--type=` (browser for the one without), to see which one moves. */
@@ -41,9 +44,17 @@ export class ProcMem {
     });
   }
 
-  /** Starts the child (the same Node and loader flags as this process, so tsx runs it). */
-  static async spawn(): Promise<ProcMem> {
-    const child = fork(fileURLToPath(import.meta.url), ['--procmem', String(process.pid)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /** The sampler's process id (to leave it out of the bench's CPU time). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /**
+   * Starts the child (the same Node and loader flags as this process, so tsx
+   * runs it), measuring the host process `hostPid` and this process's Chromium descendants.
+   */
+  static async spawn(hostPid: number): Promise<ProcMem> {
+    const child = fork(fileURLToPath(import.meta.url), ['--procmem', String(process.pid), String(hostPid)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const p = new ProcMem(child);
     await p.sample(); // Ready, and the process list walked once.
     return p;
@@ -129,10 +140,10 @@ function rssMb(pid: number): number {
   }
 }
 
-function runChild(parent: number): void {
+function runChild(parent: number, host: number): void {
   let pids: { pid: number; type: string }[] = [];
   let listedAt = -Infinity;
-  let peak: MemorySample = { hostRssMb: 0, chromiumPssMb: 0, byType: {} };
+  let peak: MemorySample = { hostRssMb: 0, driverRssMb: 0, chromiumPssMb: 0, byType: {} };
   let worstTotal = 0;
   let timer: NodeJS.Timeout | null = null;
   const sample = (relist = false): MemorySample => {
@@ -141,7 +152,7 @@ function runChild(parent: number): void {
     if (relist || now - listedAt > 1000) {
       pids = [];
       for (const pid of descendants(parent)) {
-        if (pid === process.pid) continue;
+        if (pid === process.pid || pid === host) continue;
         try {
           const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
           // Chromium's processes only (not the `--generate` child, nor tsx's esbuild service).
@@ -163,17 +174,22 @@ function runChild(parent: number): void {
       chromiumPssMb += mb;
       byType[type] = (byType[type] ?? 0) + mb;
     }
-    const m = { hostRssMb: rssMb(parent), chromiumPssMb, byType };
-    // Each figure's own peak; the breakdown of the sample with the largest total.
+    const m = { hostRssMb: rssMb(host), driverRssMb: rssMb(parent), chromiumPssMb, byType };
+    // Each figure's own peak; the breakdown of the sample with the largest total (host + Chromium: the driver is not the app).
     const worst = m.hostRssMb + m.chromiumPssMb >= worstTotal ? m : peak;
     worstTotal = Math.max(worstTotal, m.hostRssMb + m.chromiumPssMb);
-    peak = { hostRssMb: Math.max(peak.hostRssMb, m.hostRssMb), chromiumPssMb: Math.max(peak.chromiumPssMb, m.chromiumPssMb), byType: worst.byType };
+    peak = {
+      hostRssMb: Math.max(peak.hostRssMb, m.hostRssMb),
+      driverRssMb: Math.max(peak.driverRssMb, m.driverRssMb),
+      chromiumPssMb: Math.max(peak.chromiumPssMb, m.chromiumPssMb),
+      byType: worst.byType,
+    };
     return m;
   };
   process.on('message', ({ id, op, relist }: Request) => {
     let s: MemorySample;
     if (op === 'start') {
-      peak = { hostRssMb: 0, chromiumPssMb: 0, byType: {} };
+      peak = { hostRssMb: 0, driverRssMb: 0, chromiumPssMb: 0, byType: {} };
       worstTotal = 0;
       if (timer) clearInterval(timer);
       timer = setInterval(sample, 1000);
@@ -190,4 +206,4 @@ function runChild(parent: number): void {
   process.on('disconnect', () => process.exit(0));
 }
 
-if (process.argv[2] === '--procmem') runChild(Number(process.argv[3]));
+if (process.argv[2] === '--procmem') runChild(Number(process.argv[3]), Number(process.argv[4]));
