@@ -500,7 +500,7 @@ async function main(): Promise<void> {
       const dab = (job: typeof im) => job.live.map((p) => (p ? `${p.driver.arrayBuffersMb.toFixed(0)}` : 'n/a')).join(' / ');
       console.log(
         `driver (Playwright, not the app): RSS ${baseline.driverRssMb.toFixed(0)} MB at baseline, peak ${im.peak.driverRssMb.toFixed(0)} (import) / ${ex.peak.driverRssMb.toFixed(0)} (export) MB; ` +
-          `heap + external after GC ${heapAndExternalMb(driverBaseline).toFixed(0)} MB at baseline, import ${dl(im)} MB, export ${dl(ex)} MB (of which arrayBuffers ${dab(im)} / ${dab(ex)}) at ≈10 / 50 / 100 %; ` +
+          `heap + external after GC ${heapAndExternalMb(driverBaseline).toFixed(0)} MB at baseline, import ${dl(im)} MB, export ${dl(ex)} MB at ≈10 / 50 / 100 % (of which arrayBuffers: import ${dab(im)}, export ${dab(ex)}); ` +
           `CPU ${im.driverCpu.toFixed(1)} s (import), ${ex.driverCpu.toFixed(1)} s (export); in no verdict, peak or CPU figure`,
       );
       console.log(`memory: baseline ${(baseline.hostRssMb + baseline.chromiumPssMb).toFixed(0)} MB, peak ${peak.toFixed(0)} MB (host RSS + chromium PSS, the driver not counted; input file ${(size / 1e6).toFixed(0)} MB)`);
