@@ -20,7 +20,7 @@
  * Pure and storage-agnostic: the Dexie side is renderer/src/db/journal.
  */
 import type { Attempt, AttemptStatus, FailureClass } from '../domain/schemas';
-import { compileFilter, isEmptyFilter, type FilterableAttempt, type JournalFilter } from './filter';
+import { isEmptyFilter, type FilterableAttempt, type JournalFilter } from './filter';
 
 /** Attempts a page holds at most. */
 export const PAGE_ATTEMPTS = 500;
@@ -206,18 +206,218 @@ export function rowOf(p: AttemptPageColumns, i: number): PagedRow {
     line: i,
   };
 }
+/** Codes of a column's values, one an attempt, as narrow as the codes a page uses. */
+type Codes = Uint8Array | Uint16Array | Uint32Array;
+
+/**
+ * The distinct values of a column, shared by every page of an index: a page
+ * keeps a code an attempt, so a value read back as its own copy for each
+ * attempt (IndexedDB's structured clone) is held once. Code 0 is null. A
+ * value no page uses any more is forgotten and its code reused.
+ */
+class Dictionary<T> {
+  /** The value of each code (null: free, or code 0). */
+  readonly values: (T | null)[] = [null];
+  private readonly keys: (string | null)[] = [null];
+  /** How many attempts of the index's pages use each code. */
+  private readonly uses: number[] = [0];
+  private readonly codes = new Map<string, number>();
+  private readonly free: number[] = [];
+
+  /** The code of the value `key` names, counting one more use (`value` is kept when the key is new). */
+  intern(key: string, value: T): number {
+    let c = this.codes.get(key);
+    if (c === undefined) {
+      c = this.free.pop() ?? this.values.length;
+      this.values[c] = value;
+      this.keys[c] = key;
+      this.uses[c] = 0;
+      this.codes.set(key, c);
+    }
+    this.uses[c]!++;
+    return c;
+  }
+
+  /** One more use of a code `intern` gave. */
+  use(code: number): void {
+    this.uses[code]!++;
+  }
+
+  /** One use fewer of each non-zero code. */
+  release(codes: Codes): void {
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i]!;
+      if (c === 0 || --this.uses[c]! > 0) continue;
+      this.codes.delete(this.keys[c]!);
+      this.values[c] = null;
+      this.keys[c] = null;
+      this.free.push(c);
+    }
+  }
+
+  /** The values some page uses. */
+  *used(): Generator<T> {
+    for (let c = 1; c < this.values.length; c++) if (this.uses[c]! > 0) yield this.values[c]!;
+  }
+
+  /** A byte a code, 1 for the codes of these values: a filter condition over the codes. */
+  allowing(values: Iterable<T>, keyOf: (v: T) => string): Uint8Array | null {
+    let allow: Uint8Array | null = null;
+    for (const v of values) {
+      const c = this.codes.get(keyOf(v));
+      if (c === undefined) continue;
+      allow ??= new Uint8Array(this.values.length);
+      allow[c] = 1;
+    }
+    return allow;
+  }
+}
+
+const STRING_COLUMNS = ['runId', 'promptId', 'promptVersion', 'caseId', 'model', 'providerId', 'status', 'failureClass', 'judgeOf'] as const;
+type StringColumn = (typeof STRING_COLUMNS)[number];
+type StringDictionaries = Record<StringColumn, Dictionary<string>>;
+
+function dictionaries(): StringDictionaries {
+  const d = () => new Dictionary<string>();
+  return { runId: d(), promptId: d(), promptVersion: d(), caseId: d(), model: d(), providerId: d(), status: d(), failureClass: d(), judgeOf: d() };
+}
+
+/** A page as an index keeps it: its ids as added, the other columns as codes. */
+interface CodedPage {
+  id: string;
+  /** Where the page is in the index's slots: its attempts' refs are slot × span + line. */
+  slot: number;
+  ids: readonly string[];
+  queuedAt: Float64Array;
+  runId: Codes;
+  promptId: Codes;
+  promptVersion: Codes;
+  caseId: Codes;
+  model: Codes;
+  providerId: Codes;
+  status: Codes;
+  failureClass: Codes;
+  judgeOf: Codes;
+  /** A code a distinct list of tags (0: none). */
+  tags: Codes;
+}
+
+/** Codes of a page's column are made here, then copied to an array as narrow as the largest. */
+let codeScratch = new Uint32Array(0);
+
+function narrowed(n: number, max: number): Codes {
+  const out = max < 0x100 ? new Uint8Array(n) : max < 0x10000 ? new Uint16Array(n) : new Uint32Array(n);
+  out.set(codeScratch.subarray(0, n));
+  return out;
+}
+
+function encodeStrings(dict: Dictionary<string>, column: readonly (string | null | undefined)[], n: number): Codes {
+  let max = 0;
+  let last: string | null | undefined;
+  let lastCode = 0;
+  for (let i = 0; i < n; i++) {
+    const v = column[i];
+    let c = 0;
+    if (v !== null && v !== undefined) {
+      // Neighbours share most values: a comparison instead of a hash lookup.
+      if (v === last) dict.use((c = lastCode));
+      else {
+        c = lastCode = dict.intern(v, v);
+        last = v;
+      }
+    }
+    codeScratch[i] = c;
+    if (c > max) max = c;
+  }
+  return narrowed(n, max);
+}
+
+function times(column: readonly number[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = column[i]!;
+  return out;
+}
+
+function encodeTags(dict: Dictionary<readonly string[]>, column: readonly (readonly string[] | null | undefined)[], n: number): Codes {
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const t = column[i];
+    const c = t && t.length ? dict.intern(JSON.stringify(t), Object.freeze([...t])) : 0;
+    codeScratch[i] = c;
+    if (c > max) max = c;
+  }
+  return narrowed(n, max);
+}
+
+/** A filter over coded pages, from a JournalFilter: a condition on a column is a byte a code (1: allowed). */
+interface CodedFilter {
+  from: number | null;
+  to: number | null;
+  promptId: Uint8Array | null;
+  model: Uint8Array | null;
+  runId: Uint8Array | null;
+  promptVersion: Uint8Array | null;
+  providerId: Uint8Array | null;
+  status: Uint8Array | null;
+  failureClass: Uint8Array | null;
+  tags: Uint8Array | null;
+}
+
+function matches(f: CodedFilter, p: CodedPage, i: number): boolean {
+  if (f.from !== null && p.queuedAt[i]! < f.from) return false;
+  if (f.to !== null && p.queuedAt[i]! > f.to) return false;
+  if (f.promptId !== null && f.promptId[p.promptId[i]!] !== 1) return false;
+  if (f.model !== null && f.model[p.model[i]!] !== 1) return false;
+  if (f.runId !== null && f.runId[p.runId[i]!] !== 1) return false;
+  if (f.promptVersion !== null && f.promptVersion[p.promptVersion[i]!] !== 1) return false;
+  if (f.providerId !== null && f.providerId[p.providerId[i]!] !== 1) return false;
+  if (f.status !== null && f.status[p.status[i]!] !== 1) return false;
+  if (f.failureClass !== null && f.failureClass[p.failureClass[i]!] !== 1) return false;
+  if (f.tags !== null && f.tags[p.tags[i]!] !== 1) return false;
+  return true;
+}
+
+const listed = (l: readonly string[] | null | undefined): l is readonly string[] => Array.isArray(l) && l.length > 0;
+const same = (v: string) => v;
 
 /**
  * The pages' attempts in memory, by their columns: lookups by id, filters,
  * distinct values. An id in two pages (two imports that raced) is served from
  * the page added last. `skip` on the reads leaves out ids another store
  * overrides.
+ *
+ * Small for its size (`npm`-less: `node --expose-gc --import tsx
+ * tests/bench/coldindex.ts` measures it): each distinct value of a column is
+ * held once and a page keeps a code an attempt (a byte while a column has
+ * fewer than 256 values); an attempt is a number (its page's slot and line)
+ * in the id map and in the time order; rows are made for what a select
+ * returns and kept only weakly. A page's `ids` are kept as they were added.
  */
 export class ColdIndex {
-  private pages = new Map<string, AttemptPageColumns>();
-  private byId = new Map<string, PagedRef>();
-  /** Every attempt's row in (queuedAt, id) order; rebuilt lazily after a change. */
-  private ordered: PagedRow[] | null = null;
+  private pages = new Map<string, CodedPage>();
+  /** Pages by slot; a removed page's slot is reused. */
+  private slots: (CodedPage | undefined)[] = [];
+  private freeSlots: number[] = [];
+  /** A ref is slot × 2^shift + line. */
+  private shift = 9;
+  private mask = (1 << 9) - 1;
+  /** Each id's ref in the page that serves it. */
+  private byId = new Map<string, number>();
+  /**
+   * The refs an id has in the other pages that hold it (races between
+   * imports: rare), oldest first: the newest comes back when its page goes.
+   */
+  private shadowed = new Map<string, number[]>();
+  private dicts: StringDictionaries = dictionaries();
+  private tagLists = new Dictionary<readonly string[]>();
+  /** Every served ref in (queuedAt, id) order; rebuilt lazily after a change. */
+  private ordered: Uint32Array | null = null;
+  /**
+   * The rows of `ordered` selects made (the same place in both), held only
+   * weakly: repeated selects share them until the next full garbage
+   * collection, which frees them (memory stays the codes between reads).
+   */
+  private rows: WeakRef<{ rows: PagedRow[]; missing: number }> | null = null;
 
   get size(): number {
     return this.byId.size;
@@ -242,25 +442,90 @@ export class ColdIndex {
 
   addPage(p: AttemptPageColumns): void {
     if (this.pages.has(p.id)) this.removePage(p.id);
-    this.pages.set(p.id, p);
-    for (let i = 0; i < p.ids.length; i++) this.byId.set(p.ids[i]!, { page: p, line: i });
-    this.ordered = null;
+    const n = p.ids.length;
+    if (n > this.mask + 1) this.widen(n);
+    const slot = this.freeSlots.pop() ?? this.slots.length;
+    const span = this.mask + 1;
+    if ((slot + 1) * span > 2 ** 32) throw new Error(`ColdIndex: no room for page ${p.id} (${slot} pages of up to ${span} attempts)`);
+    if (codeScratch.length < n) codeScratch = new Uint32Array(Math.max(n, 512));
+    const d = this.dicts;
+    const page: CodedPage = {
+      id: p.id,
+      slot,
+      ids: p.ids,
+      queuedAt: times(p.queuedAt, n),
+      runId: encodeStrings(d.runId, p.runId, n),
+      promptId: encodeStrings(d.promptId, p.promptId, n),
+      promptVersion: encodeStrings(d.promptVersion, p.promptVersion, n),
+      caseId: encodeStrings(d.caseId, p.caseId, n),
+      model: encodeStrings(d.model, p.model, n),
+      providerId: encodeStrings(d.providerId, p.providerId, n),
+      status: encodeStrings(d.status, p.status, n),
+      failureClass: encodeStrings(d.failureClass, p.failureClass, n),
+      judgeOf: encodeStrings(d.judgeOf, p.judgeOf, n),
+      tags: encodeTags(this.tagLists, p.tags, n),
+    };
+    this.slots[slot] = page;
+    this.pages.set(p.id, page);
+    const base = slot * span;
+    for (let i = 0; i < n; i++) {
+      const id = p.ids[i]!;
+      const before = this.byId.get(id);
+      if (before !== undefined) {
+        const list = this.shadowed.get(id);
+        if (list) list.push(before);
+        else this.shadowed.set(id, [before]);
+      }
+      this.byId.set(id, base + i);
+    }
+    this.changed();
   }
 
   removePage(id: string): void {
-    const p = this.pages.get(id);
-    if (!p) return;
+    const page = this.pages.get(id);
+    if (!page) return;
     this.pages.delete(id);
-    for (const aid of p.ids) if (this.byId.get(aid)?.page === p) this.byId.delete(aid);
-    // An id this page shadowed in an earlier page is served by that page again.
-    for (const other of this.pages.values()) for (let i = 0; i < other.ids.length; i++) if (!this.byId.has(other.ids[i]!)) this.byId.set(other.ids[i]!, { page: other, line: i });
-    this.ordered = null;
+    const { slot } = page;
+    const base = slot * (this.mask + 1);
+    for (let i = 0; i < page.ids.length; i++) {
+      const aid = page.ids[i]!;
+      const ref = base + i;
+      const older = this.shadowed.get(aid);
+      if (this.byId.get(aid) === ref) {
+        // An id this page shadowed in an earlier page is served by the newest of those again.
+        let next: number | undefined;
+        if (older) {
+          const rest = older.filter((r) => r >>> this.shift !== slot);
+          next = rest.pop();
+          if (rest.length) this.shadowed.set(aid, rest);
+          else this.shadowed.delete(aid);
+        }
+        if (next === undefined) this.byId.delete(aid);
+        else this.byId.set(aid, next);
+      } else if (older) {
+        const at = older.indexOf(ref);
+        if (at !== -1) older.splice(at, 1);
+        if (!older.length) this.shadowed.delete(aid);
+      }
+    }
+    for (const c of STRING_COLUMNS) this.dicts[c].release(page[c]);
+    this.tagLists.release(page.tags);
+    this.slots[slot] = undefined;
+    this.freeSlots.push(slot);
+    this.changed();
   }
 
   clear(): void {
     this.pages.clear();
+    this.slots = [];
+    this.freeSlots = [];
+    this.shift = 9;
+    this.mask = (1 << 9) - 1;
     this.byId.clear();
-    this.ordered = null;
+    this.shadowed.clear();
+    this.dicts = dictionaries();
+    this.tagLists = new Dictionary<readonly string[]>();
+    this.changed();
   }
 
   has(id: string): boolean {
@@ -268,13 +533,13 @@ export class ColdIndex {
   }
 
   locate(id: string): { pageId: string; line: number } | undefined {
-    const r = this.byId.get(id);
-    return r ? { pageId: r.page.id, line: r.line } : undefined;
+    const ref = this.byId.get(id);
+    return ref === undefined ? undefined : { pageId: this.slots[ref >>> this.shift]!.id, line: ref & this.mask };
   }
 
   row(id: string): PagedRow | undefined {
-    const r = this.byId.get(id);
-    return r ? rowOf(r.page, r.line) : undefined;
+    const ref = this.byId.get(id);
+    return ref === undefined ? undefined : this.rowAt(this.slots[ref >>> this.shift]!, ref & this.mask);
   }
 
   /** Every paged id (for merge-by-id on import). */
@@ -282,38 +547,180 @@ export class ColdIndex {
     return this.byId.keys();
   }
 
-  private all(): PagedRow[] {
-    if (this.ordered) return this.ordered;
-    const rows: PagedRow[] = [];
-    for (const [id, ref] of this.byId) if (ref.page.ids[ref.line] === id) rows.push(rowOf(ref.page, ref.line));
-    rows.sort((a, b) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    this.ordered = rows;
-    return rows;
-  }
-
   /** The rows matching `filter`, oldest first (queuedAt, then id). */
   select(filter: JournalFilter | null | undefined, skip?: (id: string) => boolean): PagedRow[] {
-    const keep = compileFilter(filter);
-    const all = this.all();
-    if ((!filter || isEmptyFilter(filter)) && !skip) return all.slice();
+    const f = this.compile(filter);
+    if (f === null) return [];
+    const order = this.order();
+    const { slots, shift, mask } = this;
+    const cache = this.cached(order.length);
+    const { rows } = cache;
+    if (f === undefined) {
+      if (cache.missing > 0) {
+        for (let k = 0; k < order.length; k++) {
+          if (rows[k] !== undefined) continue;
+          const ref = order[k]!;
+          rows[k] = this.rowAt(slots[ref >>> shift]!, ref & mask);
+        }
+        cache.missing = 0;
+      }
+      if (!skip) return rows.slice();
+      const out: PagedRow[] = [];
+      for (const r of rows) if (!skip(r.id)) out.push(r);
+      return out;
+    }
     const out: PagedRow[] = [];
-    for (const r of all) if ((!skip || !skip(r.id)) && keep(r)) out.push(r);
+    for (let k = 0; k < order.length; k++) {
+      const ref = order[k]!;
+      const page = slots[ref >>> shift]!;
+      const line = ref & mask;
+      if (!matches(f, page, line) || (skip && skip(page.ids[line]!))) continue;
+      let r = rows[k];
+      if (r === undefined) {
+        r = rows[k] = this.rowAt(page, line);
+        cache.missing--;
+      }
+      out.push(r);
+    }
     return out;
   }
 
   count(filter: JournalFilter | null | undefined, skip?: (id: string) => boolean): number {
-    if ((!filter || isEmptyFilter(filter)) && !skip) return this.byId.size;
-    return this.select(filter, skip).length;
+    const f = this.compile(filter);
+    if (f === null) return 0;
+    if (f === undefined && !skip) return this.byId.size;
+    const order = this.order();
+    const { slots, shift, mask } = this;
+    let n = 0;
+    for (let k = 0; k < order.length; k++) {
+      const ref = order[k]!;
+      const page = slots[ref >>> shift]!;
+      const line = ref & mask;
+      if ((f && !matches(f, page, line)) || (skip && skip(page.ids[line]!))) continue;
+      n++;
+    }
+    return n;
   }
 
   /** Distinct values of a column over every paged attempt, sorted. */
   distinct(field: 'model' | 'tags' | 'promptId' | 'runId' | 'providerId' | 'promptVersion'): string[] {
     const seen = new Set<string>();
-    for (const p of this.pages.values()) {
-      if (field === 'tags') {
-        for (const t of p.tags) if (t) for (const x of t) seen.add(x);
-      } else for (const v of p[field]) seen.add(v);
-    }
+    if (field === 'tags') {
+      for (const list of this.tagLists.used()) for (const t of list) seen.add(t);
+    } else for (const v of this.dicts[field].used()) seen.add(v);
     return [...seen].sort();
+  }
+
+  /** A page's attempt at line `i`, as `rowOf` gives it from the page's columns. */
+  private rowAt(p: CodedPage, i: number): PagedRow {
+    const d = this.dicts;
+    const fc = d.failureClass.values[p.failureClass[i]!] as FailureClass | null;
+    return {
+      id: p.ids[i]!,
+      queuedAt: p.queuedAt[i]!,
+      runId: d.runId.values[p.runId[i]!]!,
+      promptId: d.promptId.values[p.promptId[i]!]!,
+      promptVersion: d.promptVersion.values[p.promptVersion[i]!]!,
+      caseId: d.caseId.values[p.caseId[i]!]!,
+      model: d.model.values[p.model[i]!]!,
+      providerId: d.providerId.values[p.providerId[i]!]!,
+      status: d.status.values[p.status[i]!] as AttemptStatus,
+      failure: fc === null ? null : ({ class: fc } as FilterableAttempt['failure']),
+      tags: this.tagLists.values[p.tags[i]!] ?? [],
+      judgeOf: d.judgeOf.values[p.judgeOf[i]!] ?? null,
+      pageId: p.id,
+      line: i,
+    };
+  }
+
+  /**
+   * The filter over the codes: undefined when it selects everything, null when
+   * it can select nothing (a listed condition none of whose values any page has).
+   */
+  private compile(filter: JournalFilter | null | undefined): CodedFilter | null | undefined {
+    if (!filter || isEmptyFilter(filter)) return undefined;
+    const d = this.dicts;
+    let none = false;
+    const cond = (dict: Dictionary<string>, l: readonly string[] | null | undefined): Uint8Array | null => {
+      if (!listed(l)) return null;
+      const allow = dict.allowing(l, same);
+      if (!allow) none = true;
+      return allow;
+    };
+    let tags: Uint8Array | null = null;
+    if (listed(filter.tags)) {
+      const want = new Set(filter.tags);
+      const lists = this.tagLists.values;
+      for (let c = 1; c < lists.length; c++) {
+        if (!lists[c]?.some((t) => want.has(t))) continue;
+        tags ??= new Uint8Array(lists.length);
+        tags[c] = 1;
+      }
+      if (!tags) none = true;
+    }
+    const f: CodedFilter = {
+      from: filter.from ?? null,
+      to: filter.to ?? null,
+      promptId: cond(d.promptId, filter.promptIds),
+      model: cond(d.model, filter.models),
+      runId: cond(d.runId, filter.runIds),
+      promptVersion: cond(d.promptVersion, filter.promptVersions),
+      providerId: cond(d.providerId, filter.providerIds),
+      status: cond(d.status, filter.statuses),
+      failureClass: cond(d.failureClass, filter.failureClasses),
+      tags,
+    };
+    return none ? null : f;
+  }
+
+  /** The rows made so far for `ordered` (`missing`: how many are not). */
+  private cached(n: number): { rows: PagedRow[]; missing: number } {
+    let c = this.rows?.deref();
+    if (!c) {
+      c = { rows: new Array<PagedRow>(n), missing: n };
+      this.rows = new WeakRef(c);
+    }
+    return c;
+  }
+
+  private changed(): void {
+    this.ordered = null;
+    this.rows = null;
+  }
+
+  /** Every served ref in (queuedAt, id) order. */
+  private order(): Uint32Array {
+    if (this.ordered) return this.ordered;
+    const refs: number[] = [];
+    for (const ref of this.byId.values()) refs.push(ref);
+    const { slots, shift, mask } = this;
+    // Pages mostly come in time order: the sort then mostly walks runs.
+    refs.sort((a, b) => {
+      const pa = slots[a >>> shift]!;
+      const pb = slots[b >>> shift]!;
+      const ia = a & mask;
+      const ib = b & mask;
+      const d = pa.queuedAt[ia]! - pb.queuedAt[ib]!;
+      if (d) return d;
+      const x = pa.ids[ia]!;
+      const y = pb.ids[ib]!;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    this.ordered = Uint32Array.from(refs);
+    this.rows = null;
+    return this.ordered;
+  }
+
+  /** Makes room for pages of `n` attempts: every ref is written again with more bits for the line. */
+  private widen(n: number): void {
+    let shift = this.shift;
+    while (2 ** shift < n) shift++;
+    const from = this.shift;
+    const to = (ref: number) => (ref >>> from) * 2 ** shift + (ref & this.mask);
+    for (const [id, ref] of this.byId) this.byId.set(id, to(ref));
+    for (const list of this.shadowed.values()) for (let i = 0; i < list.length; i++) list[i] = to(list[i]!);
+    this.shift = shift;
+    this.mask = 2 ** shift - 1;
+    this.changed();
   }
 }
