@@ -155,6 +155,36 @@ describe('ColdIndex, kept small', () => {
     expect(rows.find((r) => !r.tags?.length)!.tags).toEqual([]);
   });
 
+  it('keeps every time exactly (whole, fractional, far apart, negative, -0) and columns a page holds one value of', () => {
+    const ix = new ColdIndex();
+    const page = (id: string, times: number[], model: (i: number) => string) =>
+      cloned(
+        attempts.slice(0, times.length).map((a, i) => ({ ...a, id: `${a.id}-${id}`, queuedAt: times[i]!, model: model(i), judgeOf: null })),
+        id,
+      );
+    const pages = [
+      page('whole', [5, 3, 4_000_000_000, 9], () => 'same'),
+      page('fractional', [1.5, 2.25, 1e15, -7], () => 'same'),
+      page('far', [0, 2 ** 33, 10, 11], (i) => `m${i}`),
+      page('zeros', [-0, 0, -5, 3], () => 'other'),
+    ];
+    for (const p of pages) ix.addPage(p);
+    for (const p of pages) {
+      p.ids.forEach((id, i) => {
+        expect(ix.row(id)).toEqual(rowOf(p, i));
+        expect(Object.is(ix.row(id)!.queuedAt, p.queuedAt[i])).toBe(true);
+      });
+    }
+    const all = pages.flatMap((p) => p.ids.map((_, i) => rowOf(p, i)));
+    expect(ix.select(null)).toEqual([...all].sort(byQueue));
+    for (const f of [{ from: 0, to: 10 }, { from: 2.25 }, { to: -0.5 }, { models: ['same'], from: 4 }] as JournalFilter[]) {
+      expect(ix.select(f)).toEqual(all.filter(compileFilter(f)).sort(byQueue));
+    }
+    ix.removePage('whole');
+    expect(ix.count({ models: ['same'] })).toBe(4);
+    expect(ix.distinct('model')).toEqual(['m0', 'm1', 'm2', 'm3', 'other', 'same']);
+  });
+
   it('selects nothing for values no page has, and forgets values once no page uses them', () => {
     const ix = new ColdIndex();
     const a = attempts.slice(0, 40).map((x) => ({ ...x, model: 'only-in-a', tags: ['ta'] }));

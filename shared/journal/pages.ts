@@ -243,9 +243,9 @@ class Dictionary<T> {
     this.uses[code]!++;
   }
 
-  /** One use fewer of each non-zero code. */
-  release(codes: Codes): void {
-    for (let i = 0; i < codes.length; i++) {
+  /** One use fewer of each non-zero code of a page's `n` attempts. */
+  release(codes: Codes, n: number): void {
+    for (let i = 0; i < n; i++) {
       const c = codes[i]!;
       if (c === 0 || --this.uses[c]! > 0) continue;
       this.codes.delete(this.keys[c]!);
@@ -288,7 +288,9 @@ interface CodedPage {
   /** Where the page is in the index's slots: its attempts' refs are slot × span + line. */
   slot: number;
   ids: readonly string[];
-  queuedAt: Float64Array;
+  /** queuedAt is t0 + queuedAt[i]: whole milliseconds after the page's first, or (t0 -0) the times as they are. */
+  t0: number;
+  queuedAt: Uint32Array | Float64Array;
   runId: Codes;
   promptId: Codes;
   promptVersion: Codes;
@@ -304,8 +306,24 @@ interface CodedPage {
 
 /** Codes of a page's column are made here, then copied to an array as narrow as the largest. */
 let codeScratch = new Uint32Array(0);
+/**
+ * Per code below 256, a column of pages whose attempts all have that code
+ * (a run's model, no judge): shared by those pages, never written.
+ */
+const sameCodes: Uint8Array[] = [];
 
+/** The first `n` codes in `codeScratch`, kept. */
 function narrowed(n: number, max: number): Codes {
+  const first = codeScratch[0]!;
+  if (max < 0x100 && n > 0) {
+    let same = true;
+    for (let i = 1; i < n && same; i++) same = codeScratch[i] === first;
+    if (same) {
+      let col = sameCodes[first];
+      if (!col || col.length < n) sameCodes[first] = col = new Uint8Array(Math.max(n, PAGE_ATTEMPTS)).fill(first);
+      return col;
+    }
+  }
   const out = max < 0x100 ? new Uint8Array(n) : max < 0x10000 ? new Uint16Array(n) : new Uint32Array(n);
   out.set(codeScratch.subarray(0, n));
   return out;
@@ -332,10 +350,32 @@ function encodeStrings(dict: Dictionary<string>, column: readonly (string | null
   return narrowed(n, max);
 }
 
-function times(column: readonly number[], n: number): Float64Array {
+/**
+ * A page's times: whole milliseconds after its first as 4 bytes each when
+ * they fit (a page's attempts are mostly minutes apart), else as they are.
+ */
+function times(column: readonly number[], n: number): { t0: number; queuedAt: Uint32Array | Float64Array } {
+  let min = Infinity;
+  let max = -Infinity;
+  let whole = true;
+  for (let i = 0; i < n; i++) {
+    const t = column[i]!;
+    if (!Number.isSafeInteger(t) || Object.is(t, -0)) {
+      whole = false;
+      break;
+    }
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  if (whole && n > 0 && max - min <= 0xffffffff) {
+    const out = new Uint32Array(n);
+    for (let i = 0; i < n; i++) out[i] = column[i]! - min;
+    return { t0: min, queuedAt: out };
+  }
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = column[i]!;
-  return out;
+  // -0 + t is t for every t, -0 included.
+  return { t0: -0, queuedAt: out };
 }
 
 function encodeTags(dict: Dictionary<readonly string[]>, column: readonly (readonly string[] | null | undefined)[], n: number): Codes {
@@ -364,8 +404,8 @@ interface CodedFilter {
 }
 
 function matches(f: CodedFilter, p: CodedPage, i: number): boolean {
-  if (f.from !== null && p.queuedAt[i]! < f.from) return false;
-  if (f.to !== null && p.queuedAt[i]! > f.to) return false;
+  if (f.from !== null && p.t0 + p.queuedAt[i]! < f.from) return false;
+  if (f.to !== null && p.t0 + p.queuedAt[i]! > f.to) return false;
   if (f.promptId !== null && f.promptId[p.promptId[i]!] !== 1) return false;
   if (f.model !== null && f.model[p.model[i]!] !== 1) return false;
   if (f.runId !== null && f.runId[p.runId[i]!] !== 1) return false;
@@ -449,11 +489,13 @@ export class ColdIndex {
     if ((slot + 1) * span > 2 ** 32) throw new Error(`ColdIndex: no room for page ${p.id} (${slot} pages of up to ${span} attempts)`);
     if (codeScratch.length < n) codeScratch = new Uint32Array(Math.max(n, 512));
     const d = this.dicts;
+    const { t0, queuedAt } = times(p.queuedAt, n);
     const page: CodedPage = {
       id: p.id,
       slot,
       ids: p.ids,
-      queuedAt: times(p.queuedAt, n),
+      t0,
+      queuedAt,
       runId: encodeStrings(d.runId, p.runId, n),
       promptId: encodeStrings(d.promptId, p.promptId, n),
       promptVersion: encodeStrings(d.promptVersion, p.promptVersion, n),
@@ -508,8 +550,9 @@ export class ColdIndex {
         if (!older.length) this.shadowed.delete(aid);
       }
     }
-    for (const c of STRING_COLUMNS) this.dicts[c].release(page[c]);
-    this.tagLists.release(page.tags);
+    const n = page.ids.length;
+    for (const c of STRING_COLUMNS) this.dicts[c].release(page[c], n);
+    this.tagLists.release(page.tags, n);
     this.slots[slot] = undefined;
     this.freeSlots.push(slot);
     this.changed();
@@ -617,7 +660,7 @@ export class ColdIndex {
     const fc = d.failureClass.values[p.failureClass[i]!] as FailureClass | null;
     return {
       id: p.ids[i]!,
-      queuedAt: p.queuedAt[i]!,
+      queuedAt: p.t0 + p.queuedAt[i]!,
       runId: d.runId.values[p.runId[i]!]!,
       promptId: d.promptId.values[p.promptId[i]!]!,
       promptVersion: d.promptVersion.values[p.promptVersion[i]!]!,
@@ -700,7 +743,7 @@ export class ColdIndex {
       const pb = slots[b >>> shift]!;
       const ia = a & mask;
       const ib = b & mask;
-      const d = pa.queuedAt[ia]! - pb.queuedAt[ib]!;
+      const d = pa.t0 + pa.queuedAt[ia]! - (pb.t0 + pb.queuedAt[ib]!);
       if (d) return d;
       const x = pa.ids[ia]!;
       const y = pb.ids[ib]!;

@@ -1,5 +1,5 @@
 /**
- * `node --expose-gc --import tsx tests/bench/coldindex.ts [--attempts N]`:
+ * `node --expose-gc --import tsx tests/bench/coldindex.ts [--attempts N] [--chromium]`:
  * the live heap and the speed of a ColdIndex (shared/journal/pages.ts) over a
  * big journal. A benchmark prints figures; it asserts nothing.
  *
@@ -14,145 +14,94 @@
  * - after select(null) / select({models}): the index alone again, after a
  *   select whose result was dropped (what the index caches).
  * Then the time of select and count, the median of several calls (first: the
- * first call after the pages were added, which builds the time order).
+ * first call after the pages were added, which builds the time order; Cold:
+ * each call after a full gc(), so no rows an earlier select made are left).
+ *
+ * In Node by default; `--chromium` runs the same measurements in a page of
+ * Debian's chromium (the app's V8: pointer compression makes every pointer
+ * and small integer 4 bytes, not 8), reading the heap over CDP.
  *
  * Last line: JSON of every figure.
  */
 import { parseArgs } from 'node:util';
-import { serializeRecord } from '../../shared/journal/jsonl';
-import { buildPage, ColdIndex, PAGE_ATTEMPTS, type AttemptPageColumns } from '../../shared/journal/pages';
-import { sampleJournal } from '../../shared/journal/sample';
+import { measure, type Probe } from './coldindex-measure';
 
-const { values } = parseArgs({ options: { attempts: { type: 'string', default: '100000' }, runs: { type: 'string', default: '15' } }, strict: true });
+const { values } = parseArgs({
+  options: { attempts: { type: 'string', default: '100000' }, runs: { type: 'string', default: '15' }, chromium: { type: 'boolean', default: false } },
+  strict: true,
+});
 const N = Number(values.attempts);
 const RUNS = Number(values.runs);
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) {
-  process.stderr.write('bench: run with node --expose-gc --import tsx tests/bench/coldindex.ts\n');
-  process.exit(2);
-}
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function heap(): number {
-  gc!();
-  gc!();
-  // Typed arrays' contents are outside the JS heap (arrayBuffers): counted too.
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+function print(where: string, figures: Record<string, number>): void {
+  const f = figures;
+  log(
+    `${where}: clones ${f.clonesBytesPerAttempt} B/attempt; index over clones ${f.indexOverClonesBytesPerAttempt}; index alone ${f.indexBytesPerAttempt}; ` +
+      `after select(null) ${f.afterSelectAllBytesPerAttempt}; after select({models}) ${f.afterSelectModelBytesPerAttempt}`,
+  );
+  log(
+    Object.entries(f)
+      .filter(([k]) => k.endsWith('Ms'))
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; '),
+  );
+  log(JSON.stringify({ where, attempts: N, ...f }));
 }
 
-function columnsOf(n: number): AttemptPageColumns[] {
-  const attempts = sampleJournal(n, 3).attempts;
-  const out: AttemptPageColumns[] = [];
-  for (let i = 0; i < attempts.length; i += PAGE_ATTEMPTS) {
-    const part = attempts.slice(i, i + PAGE_ATTEMPTS);
-    out.push(structuredClone(buildPage(`page-${String(i / PAGE_ATTEMPTS).padStart(5, '0')}`, part, part.map((a) => serializeRecord(a))).columns));
+async function inNode(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    process.stderr.write('bench: run with node --expose-gc --import tsx tests/bench/coldindex.ts\n');
+    process.exit(2);
   }
-  return out;
+  const probe: Probe = {
+    gc,
+    heap: async () => {
+      gc();
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    },
+  };
+  print('node', await measure(N, RUNS, probe));
 }
 
-const per = (bytes: number) => Math.round((bytes / N) * 10) / 10;
-const figures: Record<string, number> = {};
-
-function addAll(index: ColdIndex, box: { clones: AttemptPageColumns[] | null }): void {
-  for (const c of box.clones!) index.addPage(c);
-}
-
-// Heap: in a function, so that nothing at the top level keeps what it drops.
-async function measureHeap(): Promise<void> {
-  // Warms up what building the columns compiles and caches, so the baseline holds it.
-  columnsOf(PAGE_ATTEMPTS * 2);
-  const empty = heap();
-  // In a box, added by another function: a loop or a call here with the array
-  // would keep it alive (in one of this frame's interpreter registers).
-  const box: { clones: AttemptPageColumns[] | null } = { clones: columnsOf(N) };
-  const withClones = heap();
-  const index = new ColdIndex();
-  addAll(index, box);
-  const indexAndClones = heap();
-  box.clones = null;
-  const indexAlone = heap();
-  index.select(null);
-  // A WeakRef's target lives at least until the job that made it ends.
-  await tick();
-  const afterAll = heap();
-  index.select({ models: ['gpt-test'] });
-  await tick();
-  const afterModels = heap();
-  figures.clonesBytesPerAttempt = per(withClones - empty);
-  figures.indexOverClonesBytesPerAttempt = per(indexAndClones - withClones);
-  figures.indexBytesPerAttempt = per(indexAlone - empty);
-  figures.afterSelectAllBytesPerAttempt = per(afterAll - empty);
-  figures.afterSelectModelBytesPerAttempt = per(afterModels - empty);
-  if (index.size !== N) throw new Error(`bench: the index holds ${index.size} attempts, not ${N}`);
-}
-await measureHeap();
-log(
-  `clones ${figures.clonesBytesPerAttempt} B/attempt; index over clones ${figures.indexOverClonesBytesPerAttempt}; index alone ${figures.indexBytesPerAttempt}; ` +
-    `after select(null) ${figures.afterSelectAllBytesPerAttempt}; after select({models}) ${figures.afterSelectModelBytesPerAttempt}`,
-);
-
-// Speed.
-const cols = columnsOf(N);
-const ix = new ColdIndex();
-let t = performance.now();
-for (const c of cols) ix.addPage(c);
-figures.addPagesMs = performance.now() - t;
-
-function time(name: string, f: () => unknown): void {
-  const ms: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = performance.now();
-    f();
-    ms.push(performance.now() - t0);
+async function inChromium(): Promise<void> {
+  const { build } = await import('vite');
+  const { chromium } = await import('@playwright/test');
+  const { CHROMIUM_ARGS } = await import('../../playwright.config');
+  const { fileURLToPath } = await import('node:url');
+  const out = await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      write: false,
+      minify: false,
+      lib: { entry: fileURLToPath(new URL('./coldindex-measure.ts', import.meta.url)), formats: ['iife'], name: 'coldIndexBench' },
+    },
+  });
+  const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
+  const code = outputs[0]!.output.find((o) => o.type === 'chunk')!.code!;
+  const browser = await chromium.launch({ executablePath: process.env.TENTH_CHROMIUM ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
+  try {
+    const page = await browser.newPage();
+    const cdp = await page.context().newCDPSession(page);
+    await page.exposeFunction('benchHeap', async () => {
+      const u = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
+      return u.usedSize + (u.backingStorageSize ?? 0);
+    });
+    page.on('pageerror', (e) => process.stderr.write(`page: ${e.message}\n`));
+    await page.goto('about:blank');
+    await page.addScriptTag({ content: code });
+    // A string, not a function: tsx would wrap a function's inner functions in a helper the page lacks.
+    const figures = (await page.evaluate(
+      `coldIndexBench.measure(${N}, ${RUNS}, { gc: () => gc(), heap: async () => { gc(); gc(); return benchHeap(); } })`,
+    )) as Record<string, number>;
+    print('chromium', figures);
+  } finally {
+    await browser.close();
   }
-  ms.sort((a, b) => a - b);
-  figures[`${name}Ms`] = Math.round(ms[ms.length >> 1]! * 1000) / 1000;
 }
 
-/** The same, each call after a full gc() in a job of its own: nothing a select made before is left. */
-async function timeCold(name: string, f: () => unknown): Promise<void> {
-  const ms: number[] = [];
-  for (let r = 0; r < Math.min(RUNS, 7); r++) {
-    await tick();
-    gc!();
-    const t0 = performance.now();
-    f();
-    ms.push(performance.now() - t0);
-  }
-  ms.sort((a, b) => a - b);
-  figures[`${name}ColdMs`] = ms[ms.length >> 1]!;
-}
-
-t = performance.now();
-const first = ix.select(null).length;
-figures.firstSelectAllMs = performance.now() - t;
-let sink = first;
-time('selectAll', () => (sink += ix.select(null).length));
-time('selectModel', () => (sink += ix.select({ models: ['gpt-test'] }).length));
-time('selectFailed', () => (sink += ix.select({ statuses: ['failed'] }).length));
-time('selectRun', () => (sink += ix.select({ runIds: ['run-1'], failureClasses: ['timeout'] }).length));
-const hot = new Set(cols[0]!.ids);
-time('selectSkip', () => (sink += ix.select(null, (id) => hot.has(id)).length));
-await timeCold('selectAll', () => (sink += ix.select(null).length));
-await timeCold('selectModel', () => (sink += ix.select({ models: ['gpt-test'] }).length));
-await timeCold('selectFailed', () => (sink += ix.select({ statuses: ['failed'] }).length));
-time('countAll', () => (sink += ix.count(null)));
-time('countModel', () => (sink += ix.count({ models: ['gpt-test'] })));
-time('countFailed', () => (sink += ix.count({ statuses: ['failed'] })));
-time('has', () => {
-  for (const c of cols) for (const id of c.ids) if (ix.has(id)) sink++;
-});
-time('distinct', () => (sink += ix.distinct('model').length + ix.distinct('tags').length));
-// What unpage does to one page: out, and back under a new id.
-let k = 0;
-time('replacePage', () => {
-  const c = cols[k++ % cols.length]!;
-  ix.removePage(c.id);
-  ix.addPage(c);
-});
-for (const [k2, v] of Object.entries(figures)) if (k2.endsWith('Ms')) figures[k2] = Math.round(v * 1000) / 1000;
-log(Object.entries(figures).filter(([k2]) => k2.endsWith('Ms')).map(([k2, v]) => `${k2} ${v}`).join('; '));
-log(JSON.stringify({ attempts: N, ...figures, sink: sink > 0 }));
+await (values.chromium ? inChromium() : inNode());
