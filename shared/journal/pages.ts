@@ -14,8 +14,9 @@
  * A page is immutable. The app's own writes (a run's attempts, a grade, a
  * note) go to the one-record-an-attempt store, and a record there overrides
  * the same id in a page; `ColdIndex` answers filters over the pages in memory
- * from the columns alone (about 100 bytes an attempt), so the text of a page
- * is read only when its attempts are.
+ * from the columns alone (about 80 bytes an attempt in Chromium, the id
+ * included: tests/bench/coldindex.ts), so the text of a page is read only
+ * when its attempts are.
  *
  * Pure and storage-agnostic: the Dexie side is renderer/src/db/journal.
  */
@@ -206,6 +207,7 @@ export function rowOf(p: AttemptPageColumns, i: number): PagedRow {
     line: i,
   };
 }
+
 /** Codes of a column's values, one an attempt, as narrow as the codes a page uses. */
 type Codes = Uint8Array | Uint16Array | Uint32Array;
 
@@ -243,6 +245,10 @@ class Dictionary<T> {
     this.uses[code]!++;
   }
 
+  codeOf(key: string): number | undefined {
+    return this.codes.get(key);
+  }
+
   /** One use fewer of each non-zero code of a page's `n` attempts. */
   release(codes: Codes, n: number): void {
     for (let i = 0; i < n; i++) {
@@ -260,11 +266,11 @@ class Dictionary<T> {
     for (let c = 1; c < this.values.length; c++) if (this.uses[c]! > 0) yield this.values[c]!;
   }
 
-  /** A byte a code, 1 for the codes of these values: a filter condition over the codes. */
-  allowing(values: Iterable<T>, keyOf: (v: T) => string): Uint8Array | null {
+  /** A byte a code, 1 for the codes of these keys (null when none has one): a filter condition over the codes. */
+  allowing(keys: Iterable<string>): Uint8Array | null {
     let allow: Uint8Array | null = null;
-    for (const v of values) {
-      const c = this.codes.get(keyOf(v));
+    for (const k of keys) {
+      const c = this.codes.get(k);
       if (c === undefined) continue;
       allow ??= new Uint8Array(this.values.length);
       allow[c] = 1;
@@ -378,11 +384,18 @@ function times(column: readonly number[], n: number): { t0: number; queuedAt: Ui
   return { t0: -0, queuedAt: out };
 }
 
+/** A code a distinct list of tags, the list kept frozen (rows share it). */
 function encodeTags(dict: Dictionary<readonly string[]>, column: readonly (readonly string[] | null | undefined)[], n: number): Codes {
   let max = 0;
   for (let i = 0; i < n; i++) {
     const t = column[i];
-    const c = t && t.length ? dict.intern(JSON.stringify(t), Object.freeze([...t])) : 0;
+    let c = 0;
+    if (t && t.length) {
+      const key = JSON.stringify(t);
+      const known = dict.codeOf(key);
+      if (known === undefined) c = dict.intern(key, Object.freeze([...t]));
+      else dict.use((c = known));
+    }
     codeScratch[i] = c;
     if (c > max) max = c;
   }
@@ -418,7 +431,6 @@ function matches(f: CodedFilter, p: CodedPage, i: number): boolean {
 }
 
 const listed = (l: readonly string[] | null | undefined): l is readonly string[] => Array.isArray(l) && l.length > 0;
-const same = (v: string) => v;
 
 /**
  * The pages' attempts in memory, by their columns: lookups by id, filters,
@@ -426,12 +438,12 @@ const same = (v: string) => v;
  * the page added last. `skip` on the reads leaves out ids another store
  * overrides.
  *
- * Small for its size (`npm`-less: `node --expose-gc --import tsx
- * tests/bench/coldindex.ts` measures it): each distinct value of a column is
- * held once and a page keeps a code an attempt (a byte while a column has
- * fewer than 256 values); an attempt is a number (its page's slot and line)
+ * Kept small, as it is proportional to the journal (tests/bench/coldindex.ts
+ * measures it): each distinct value of a column is held once and a page keeps
+ * a code an attempt (a byte while a column has fewer than 256 values), its
+ * times as 4-byte offsets; an attempt is a number (its page's slot and line)
  * in the id map and in the time order; rows are made for what a select
- * returns and kept only weakly. A page's `ids` are kept as they were added.
+ * returns and held only weakly. A page's `ids` are kept as they were added.
  */
 export class ColdIndex {
   private pages = new Map<string, CodedPage>();
@@ -686,7 +698,7 @@ export class ColdIndex {
     let none = false;
     const cond = (dict: Dictionary<string>, l: readonly string[] | null | undefined): Uint8Array | null => {
       if (!listed(l)) return null;
-      const allow = dict.allowing(l, same);
+      const allow = dict.allowing(l);
       if (!allow) none = true;
       return allow;
     };
