@@ -1,11 +1,13 @@
 /**
- * CDP for the data worker (CPU profiles, JS heap, forced GC) for `npm run bench:io`: the page's
- * CDP session auto-attaches to the worker (a dedicated worker is its own V8
- * isolate, so the page's profiler never sees it) and drives its Profiler through
- * Target.sendMessageToTarget. `summarize` folds a profile into self and total
- * time per function, which is what the bench prints as the breakdown.
+ * CDP for the data worker (CPU profiles, JS heap, forced GC) for `npm run bench:io`:
+ * the page's session auto-attaches to its workers (flattened: each worker is a
+ * session of its own on the same pipe, cdp.ts; a dedicated worker is its own V8
+ * isolate, so the page's profiler never sees it), and the data worker's session
+ * drives its Runtime, HeapProfiler and Profiler. No Network domain is enabled
+ * (see cdp.ts). `summarize` folds a profile into self and total time per
+ * function, which is what the bench prints as the breakdown.
  */
-import type { CDPSession, Page } from '@playwright/test';
+import type { Cdp, CdpSession } from './cdp';
 
 interface CallFrame {
   functionName: string;
@@ -26,36 +28,24 @@ export interface CpuProfile {
 }
 
 export class WorkerCdp {
-  private session!: CDPSession;
   private workers = new Map<string, string>(); // sessionId → url
-  private nextId = 1;
-  private waiting = new Map<number, (r: unknown) => void>();
+  private constructor(private cdp: Cdp) {}
 
-  static async attach(page: Page): Promise<WorkerCdp> {
-    const p = new WorkerCdp();
-    p.session = await page.context().newCDPSession(page);
-    p.session.on('Target.attachedToTarget', (e: { sessionId: string; targetInfo: { type: string; url: string } }) => {
-      if (e.targetInfo.type !== 'worker') return;
-      p.workers.set(e.sessionId, e.targetInfo.url);
-      void p.send(e.sessionId, 'Runtime.runIfWaitingForDebugger');
+  /** Auto-attaches `page`'s session to its workers, before the data worker exists, so it is seen when the first job creates it. */
+  static async attach(page: CdpSession): Promise<WorkerCdp> {
+    const p = new WorkerCdp(page.cdp);
+    page.on('Target.attachedToTarget', (e) => {
+      const info = e.targetInfo as { type: string; url: string };
+      if (info.type === 'worker') p.workers.set(e.sessionId as string, info.url);
     });
-    p.session.on('Target.receivedMessageFromTarget', (e: { sessionId: string; message: string }) => {
-      const m = JSON.parse(e.message) as { id?: number; result?: unknown; error?: unknown };
-      if (m.id !== undefined) {
-        const w = p.waiting.get(m.id);
-        p.waiting.delete(m.id);
-        w?.(m.result ?? { error: m.error });
-      }
-    });
-    await p.session.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+    page.on('Target.detachedFromTarget', (e) => void p.workers.delete(e.sessionId as string));
+    // Not paused on start: nothing is waiting on the worker.
+    await page.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
     return p;
   }
 
-  private send(sessionId: string, method: string, params: object = {}): Promise<unknown> {
-    const id = this.nextId++;
-    const done = new Promise<unknown>((r) => this.waiting.set(id, r));
-    void this.session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
-    return done;
+  private send<T>(sessionId: string, method: string, params: Record<string, unknown> = {}): Promise<T> {
+    return this.cdp.send<T>(method, params, { sessionId });
   }
 
   /** The data worker's session (the worker whose script is the data worker). */
@@ -76,7 +66,7 @@ export class WorkerCdp {
   /** The data worker's used JS heap, MB (null before it exists). */
   async heapMb(): Promise<number | null> {
     if (![...this.workers.values()].some((u) => u.includes('data'))) return null;
-    const r = (await this.send(this.dataWorker(), 'Runtime.getHeapUsage')) as { usedSize: number };
+    const r = await this.send<{ usedSize: number }>(this.dataWorker(), 'Runtime.getHeapUsage');
     return r.usedSize / 1024 / 1024;
   }
 
@@ -90,10 +80,9 @@ export class WorkerCdp {
    */
   async collectGarbage(): Promise<void> {
     const sid = this.dataWorker();
-    const r = (await this.send(sid, 'Runtime.evaluate', { expression: 'typeof gc === "function" && (gc(), true)', returnByValue: true })) as { result?: { value?: unknown }; error?: unknown };
+    const r = await this.send<{ result?: { value?: unknown } }>(sid, 'Runtime.evaluate', { expression: 'typeof gc === "function" && (gc(), true)', returnByValue: true });
     if (r.result?.value === true) return;
-    const h = (await this.send(sid, 'HeapProfiler.collectGarbage')) as { error?: unknown };
-    if (h.error) throw new Error(`HeapProfiler.collectGarbage in the data worker: ${JSON.stringify(h.error)}`);
+    await this.send(sid, 'HeapProfiler.collectGarbage');
   }
 
   async startProfile(): Promise<void> {
@@ -104,7 +93,7 @@ export class WorkerCdp {
   }
 
   async stopProfile(): Promise<CpuProfile> {
-    const r = (await this.send(this.dataWorker(), 'Profiler.stop')) as { profile: CpuProfile };
+    const r = await this.send<{ profile: CpuProfile }>(this.dataWorker(), 'Profiler.stop');
     return r.profile;
   }
 }

@@ -1,11 +1,11 @@
 /**
  * The browser host of `npm run bench:io`, in a child process of its own: the
- * same `startWebHost` the bench used to start in its own process, where
- * Playwright (the driver) shares its heap and event loop. Playwright keeps every
- * request's post data for the page's lifetime (each 4 MB export chunk POSTed as
- * bytes stays in its process), so a host in that process looked as if it grew
- * with the export, and the driver's work delayed the host's routes. Here the
- * host's memory and CPU are its own, as in the app, where no Playwright is attached.
+ * same `startWebHost` the bench used to start in its own process, where the
+ * driver shares its heap and event loop. (When the driver was Playwright, it
+ * kept every request's post data, each 4 MB export chunk, in its process, so a
+ * host there looked as if it grew with the export, and the driver's work
+ * delayed the host's routes; the driver is now a CDP pipe client, cdp.ts.)
+ * Here the host's memory and CPU are its own, as in the app.
  *
  * The child starts the host, sends back `{ url, token }` over the IPC channel,
  * then answers requests: its `process.memoryUsage()` (after one full `gc()`,

@@ -9,10 +9,23 @@
  * only starts each job and shows progress (throttled to 10 updates a second),
  * so the figures are the worker's, IndexedDB's and the bridge's.
  *
+ * Chromium is driven over a DevTools pipe by a minimal CDP client (cdp.ts), not
+ * by Playwright: Playwright enables the Network domain on every page and
+ * worker, and with it Chromium keeps every request's POST body (the export's
+ * ~95 MB of 4 MB chunks: +80 MB in Playwright's process with Uint8Array bodies,
+ * base64'ed over CDP, the export at ~20k attempts/s instead of ~60k; +92 MB in
+ * the browser process with Blob bodies, not freed by GC), which the app, with
+ * no DevTools client, never does. Nothing here enables Network: the page is
+ * driven with Page.navigate, Runtime.evaluate (the UI helpers of `benchDom`,
+ * installed in the page), DOM.setFileInputFiles, and the heaps, GCs and
+ * profiles read with Runtime, HeapProfiler and Profiler. Chromium gets a fresh
+ * profile (--user-data-dir) in the bench's temp dir and its default browser
+ * context, so IndexedDB is on disk as in the app (Playwright's `newPage` made
+ * an off-the-record context, whose IndexedDB is in memory).
+ *
  * The browser host runs in a child process of its own (host-child.ts), as in
- * the app, apart from this process, the driver (Playwright), which keeps every
- * request's post data (each export chunk POSTed as bytes) for the page's
- * lifetime and would otherwise share the host's heap and event loop.
+ * the app, apart from this process, the driver, whose heap and event loop it
+ * would otherwise share.
  *
  * Memory: the host's RSS (its process) and the PSS of the Chromium processes
  * (shared pages counted once, where summing RSS counted them once per process),
@@ -24,10 +37,11 @@
  * and the host (`gc()`, exposed by a V8 flag), and the live
  * heaps are read after it; the verdict lines compare the 100 % point with the
  * 10 % point, and the Chromium PSS there too (by process type, to see which moves).
- * The driver's own RSS, heap after GC and CPU time are printed on a line of
- * their own, in no verdict, peak or CPU figure: it is not the app.
+ * The driver's own RSS, heap after GC and CPU time (small now: a pipe's JSON
+ * messages) are printed on a line of their own, in no verdict, peak or CPU
+ * figure: it is not the app.
  * The raw IndexedDB ceiling (the same attempts bare-added into a store with
- * the same indexes) is measured in the same run as the import's baseline,
+ * the same indexes; `rawIdbCeiling`, serialised into the page) is measured in the same run as the import's baseline,
  * after both exports, so its garbage is in none of their samples.
  *
  * CPU: the seconds of the bench's process tree but for this process (the
@@ -49,10 +63,10 @@ import { spawnSync } from 'node:child_process';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from '@playwright/test';
 import { exportJsonl } from '../../shared/journal/export';
 import { sampleJournal } from '../../shared/journal/sample';
 import { CHROMIUM_ARGS } from '../../playwright.config';
+import { Cdp } from './cdp';
 import { summarize, topSelf, WorkerCdp, type CpuProfile } from './cpuprofile';
 import { HostChild, type HostMemory } from './host-child';
 import { ProcMem, type MemorySample } from './procmem';
@@ -123,7 +137,7 @@ interface LivePoint {
   pageMb: number;
   /** The host's JS heap and the memory its objects hold outside it (Buffers, ArrayBuffers), in its own process. */
   hostMb: number;
-  /** The same for this process, the driver (Playwright): not the app, in no verdict. */
+  /** The same for this process, the driver (the CDP client): not the app, in no verdict. */
   driver: { mb: number; arrayBuffersMb: number };
   m: MemorySample;
   /** Wall time of each GC (the host's, the data worker's and the page's run at once, each in its own process or thread). */
@@ -131,7 +145,7 @@ interface LivePoint {
 }
 
 /**
- * A full GC of the driver's heap (this process: Playwright, not the app), for
+ * A full GC of the driver's heap (this process: the CDP client, not the app), for
  * its line apart; `gc()` runs one, where HeapProfiler.collectGarbage runs several.
  */
 v8.setFlagsFromString('--expose-gc');
@@ -269,10 +283,129 @@ async function rawIdbCeiling({ batch, pack }: { batch: number; pack: number }): 
   return { indexed, bare, packed, batch, pack };
 }
 
-async function waitForStatus(page: Page, region: string, text: RegExp, timeoutMs: number): Promise<string> {
-  const status = page.getByRole('region', { name: region }).getByRole('status');
-  await status.filter({ hasText: text }).waitFor({ timeout: timeoutMs });
-  return (await status.textContent()) ?? '';
+/**
+ * The page's side of driving the UI, installed in the page as `__bench`
+ * (serialised, so self-contained). It finds elements as the bench's old
+ * Playwright locators did: a region is an element with an aria-label or
+ * aria-labelledby (the Data section's `<section aria-labelledby>`) whose name
+ * is `region`; a button is found by its accessible name (aria-label, else its
+ * text; `exact` or a case-insensitive substring), visible; a control by its
+ * `<label>`'s text or its aria-label. More than one match is an error, as in
+ * Playwright's strict mode. `wait` resolves with the first value of `check`
+ * that is neither null nor false, looking again on every DOM mutation and
+ * every 100 ms.
+ */
+function benchDom() {
+  const norm = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
+  const accName = (el: Element): string => {
+    const label = el.getAttribute('aria-label');
+    if (label) return norm(label);
+    const by = el.getAttribute('aria-labelledby');
+    if (by) return norm(by.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+    return norm(el.textContent);
+  };
+  const named = (name: string, exact: boolean) => (el: Element) => {
+    const n = accName(el);
+    return exact ? n === name : n.toLowerCase().includes(name.toLowerCase());
+  };
+  const visible = (el: Element) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const one = <T extends Element>(what: string, els: T[]): T | null => {
+    if (els.length > 1) throw new Error(`${els.length} elements match ${what}`);
+    return els[0] ?? null;
+  };
+  /** The region (`region` exactly), or the document if no name is given. */
+  const scope = (region: string | null): ParentNode | null =>
+    region === null ? document : one(`region ${region}`, [...document.querySelectorAll('section[aria-label], section[aria-labelledby], [role="region"]')].filter(named(region, true)));
+  const button = (root: ParentNode, name: string, exact: boolean) =>
+    one(`button ${name}`, [...root.querySelectorAll<HTMLButtonElement>('button, [role="button"]')].filter((b) => visible(b) && named(name, exact)(b)));
+  /** The form control labelled `label` (its `<label>`, or its aria-label). */
+  const control = (root: ParentNode, label: string) => {
+    const byLabel = [...root.querySelectorAll('label')].filter((l) => norm(l.textContent).toLowerCase().includes(label.toLowerCase())).map((l) => l.control);
+    const byAria = [...root.querySelectorAll('input, select, textarea')].filter((el) => named(label, false)(el) && el.hasAttribute('aria-label'));
+    return one(`control ${label}`, [...new Set([...byLabel, ...byAria])].filter((el): el is HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement => !!el));
+  };
+  return {
+    /** Clicks the button once it is there and enabled; null until then. */
+    click(region: string | null, name: string, exact: boolean, nav?: string): true | null {
+      const root = nav ? one(`navigation ${nav}`, [...document.querySelectorAll('nav, [role="navigation"]')].filter(named(nav, true))) : scope(region);
+      const b = root && button(root, name, exact);
+      if (!b || b.disabled || b.getAttribute('aria-disabled') === 'true') return null;
+      b.click();
+      return true;
+    },
+    /** Whether a visible heading of `level` named `name` is there. */
+    heading(level: number, name: string): true | null {
+      return [...document.querySelectorAll(`h${level}`)].some((h) => visible(h) && named(name, false)(h)) || null;
+    },
+    /** A selector matching the control labelled `label` in `region` (given an id if it has none), for DOM.querySelector. */
+    controlSelector(region: string, label: string): string | null {
+      const root = scope(region);
+      const el = root && control(root, label);
+      if (!el) return null;
+      if (!el.id) el.id = `bench-${Math.random().toString(36).slice(2)}`;
+      return `#${CSS.escape(el.id)}`;
+    },
+    /** Selects the option whose value or text is `option` in the select labelled `label`; null until it is there and enabled. */
+    select(region: string, label: string, option: string): true | null {
+      const root = scope(region);
+      const el = root && control(root, label);
+      if (!(el instanceof HTMLSelectElement) || el.disabled) return null;
+      const opt = [...el.options].find((o) => o.value === option || norm(o.textContent) === option);
+      if (!opt) throw new Error(`no option ${option} in ${label}`);
+      el.value = opt.value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+      return true;
+    },
+    /** The text of the region's (one visible) status, if it matches `pattern`. */
+    status(region: string, pattern: string, flags = ''): string | null {
+      const root = scope(region);
+      const el = root && one(`status in ${region}`, [...root.querySelectorAll('[role="status"]')].filter(visible));
+      const text = el?.textContent ?? null;
+      return text !== null && new RegExp(pattern, flags).test(text) ? text : null;
+    },
+    /** The text of the `<code>` in the region's status (the export's path). */
+    statusCode(region: string): string | null {
+      const root = scope(region);
+      return (root && root.querySelector('[role="status"] code')?.textContent) ?? null;
+    },
+    wait<T>(check: () => T | null | false, timeoutMs: number, what: string): Promise<T> {
+      return new Promise<T>((ok, fail) => {
+        let done = false;
+        const finish = (f: () => void) => {
+          if (done) return;
+          done = true;
+          observer.disconnect();
+          clearInterval(timer);
+          clearTimeout(deadline);
+          f();
+        };
+        const look = () => {
+          try {
+            const v = check();
+            if (v !== null && v !== false) finish(() => ok(v));
+          } catch (e) {
+            finish(() => fail(e));
+          }
+        };
+        const observer = new MutationObserver(look);
+        observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+        const timer = setInterval(look, 100);
+        const deadline = setTimeout(() => finish(() => fail(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
+        look();
+      });
+    },
+  };
+}
+
+/** Calls `check` every 50 ms until it resolves true; throws after `timeoutMs`. */
+async function poll(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Writes the generated journal (run in a child process, so its memory is not counted). */
@@ -294,10 +427,15 @@ async function main(): Promise<void> {
     const size = (await stat(file)).size;
     console.log(`generated ${N} attempts, ${(size / 1e6).toFixed(1)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    // The host in its own process (host-child.ts), as in the app: not in Playwright's.
+    // The host in its own process (host-child.ts), as in the app: not in the driver's.
     const host = await HostChild.start({ dataDir, rendererDir: process.env.TENTH_RENDERER_DIR });
+    // Chromium driven over a CDP pipe (cdp.ts), never with the Network domain enabled; a fresh profile in the temp dir.
     // `gc()` in the page and the worker: one full GC at a live-heap point, not the several of HeapProfiler.collectGarbage.
-    const browser = await chromium.launch({ executablePath: process.env.TENTH_CHROMIUM ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] }).catch(async (e: unknown) => {
+    const browser = await Cdp.launch({
+      executable: process.env.TENTH_CHROMIUM ?? '/usr/bin/chromium',
+      args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'],
+      userDataDir: join(dir, 'chromium-profile'),
+    }).catch(async (e: unknown) => {
       await host.close();
       throw e;
     });
@@ -306,26 +444,31 @@ async function main(): Promise<void> {
     const appCpuSec = () => treeCpuSec(process.pid, [mem.pid]);
     try {
       // The export is also offered as a download; the bench doesn't need the copy.
-      const page = await browser.newPage({ acceptDownloads: false });
+      await browser.send('Browser.setDownloadBehavior', { behavior: 'deny' });
+      const page = await browser.newPage();
       // Attached before the data worker exists, so it is seen when the first job creates it.
       const worker = await WorkerCdp.attach(page);
-      const pageCdp = await page.context().newCDPSession(page);
-      await page.goto(`${host.url}/#token=${host.token}`);
-      // tsx keeps function names with a `__name` helper the page doesn't have.
-      await page.evaluate('globalThis.__name ??= (f) => f');
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings', exact: true }).click();
-      await page.getByRole('heading', { level: 2, name: 'Import' }).waitFor();
-      const pageHeapMb = async () => ((await pageCdp.send('Runtime.getHeapUsage')).usedSize as number) / 1024 / 1024;
+      const url = `${host.url}/#token=${host.token}`;
+      const nav = await page.send<{ errorText?: string }>('Page.navigate', { url });
+      if (nav.errorText) throw new Error(`navigating to the host failed: ${nav.errorText}`);
+      await poll('the app to load', 30_000, () => page.evaluate<boolean>(`location.href === ${JSON.stringify(url)} && document.readyState !== 'loading'`));
+      // The UI helpers (benchDom); tsx keeps function names with a `__name` helper the page doesn't have.
+      await page.evaluate(`globalThis.__name ??= (f) => f; globalThis.__bench = (${benchDom.toString()})(); true`);
+      /** Evaluates `call` on the page's `__bench` (benchDom) and waits until it gives a value (neither null nor false). */
+      const until = <T>(call: string, timeoutMs = 10_000) =>
+        page.evaluate<T>(`__bench.wait(() => __bench.${call}, ${timeoutMs}, ${JSON.stringify(call)})`, { timeoutMs: timeoutMs + 10_000 });
+      await until("click(null, 'Settings', true, 'Main')");
+      await until("heading(2, 'Import')");
+      const pageHeapMb = async () => (await page.send<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize / 1024 / 1024;
       const pageGc = async () => {
-        const r = await pageCdp.send('Runtime.evaluate', { expression: 'typeof gc === "function" && (gc(), true)', returnByValue: true });
-        if (r.result.value !== true) await pageCdp.send('HeapProfiler.collectGarbage');
+        if ((await page.evaluate<boolean>('typeof gc === "function" && (gc(), true)')) !== true) await page.send('HeapProfiler.collectGarbage');
       };
 
       /**
        * A live-heap point: a full GC forced in the host, the data worker and
        * the page at once (each in its own process or thread), then their used
        * heaps (what is still reachable) and the memory sample right after; then
-       * one in the driver, for its line apart. Costs the GCs' time, tens of milliseconds.
+       * one in the driver (this process), for its line apart. Costs the GCs' time, tens of milliseconds.
        */
       const livePoint = async (n: number): Promise<LivePoint> => {
         const t = performance.now();
@@ -415,8 +558,8 @@ async function main(): Promise<void> {
 
       const profiled = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
         if (!PROFILE) return run();
-        await pageCdp.send('Profiler.enable');
-        await pageCdp.send('Profiler.start');
+        await page.send('Profiler.enable');
+        await page.send('Profiler.start');
         // The host's profile: node:inspector in its own process, on request.
         await host.startProfile();
         const result = run();
@@ -424,7 +567,7 @@ async function main(): Promise<void> {
         await worker.startProfile();
         const value = await result;
         const workerProfile = await worker.stopProfile();
-        const pageProfile = (await pageCdp.send('Profiler.stop')).profile as unknown as CpuProfile;
+        const pageProfile = (await page.send<{ profile: CpuProfile }>('Profiler.stop')).profile;
         const hostProfile = await host.stopProfile();
         for (const [who, prof] of [['data worker', workerProfile], ['page', pageProfile], ['host', hostProfile]] as const) {
           console.log(`--- ${name}: ${who} CPU profile (ms): self, then total`);
@@ -438,16 +581,22 @@ async function main(): Promise<void> {
       driverGc();
       const driverBaseline = process.memoryUsage();
       console.log(`baseline: ${fmtMem(baseline)}, page JS heap ${(await pageHeapMb()).toFixed(0)} MB`);
-      const progressText = () => page.locator('.data-progress').first().textContent({ timeout: 200 });
+      const progressText = () => page.evaluate<string | null>(`document.querySelector('.data-progress')?.textContent ?? null`, { timeoutMs: 5000 });
 
       // Import: all-or-nothing, so every line is validated before the first write, then read again and written.
-      const imp = page.getByRole('region', { name: 'Import' });
-      await imp.getByLabel('Journal file to import').setInputFiles(file);
+      // The file goes to the file input as Playwright's setInputFiles did: DOM.setFileInputFiles (input and change events).
+      const fileSelector = await until<string>("controlSelector('Import', 'Journal file to import')");
+      const { root } = await page.send<{ root: { nodeId: number } }>('DOM.getDocument', { depth: 0 });
+      const { nodeId } = await page.send<{ nodeId: number }>('DOM.querySelector', { nodeId: root.nodeId, selector: fileSelector });
+      if (!nodeId) throw new Error(`no file input at ${fileSelector}`);
+      await page.send('DOM.setFileInputFiles', { files: [file], nodeId });
+      // DOM.getDocument enabled the DOM domain; nothing else needs it.
+      await page.send('DOM.disable');
       const im = await watched(
         'import',
         async () => {
-          await imp.getByRole('button', { name: 'Import', exact: true }).click();
-          return waitForStatus(page, 'Import', /Imported|Nothing/, 600_000);
+          await until("click('Import', 'Import', true)");
+          return until<string>("status('Import', 'Imported|Nothing')", 600_000);
         },
         async () => {
           // "Writing… 12.0 MB of 95.0 MB, 12,345 records written"; during validation nothing is written yet.
@@ -460,46 +609,47 @@ async function main(): Promise<void> {
       console.log(`import (all-or-nothing, one pass: each line validated, attempts staged in pages, committed at the end) ${importPerSec} attempts/s  (${(im.ms / 1000).toFixed(1)} s; ${im.cpu.toFixed(1)} CPU s of host + chromium = ${Math.round(N / im.cpu)} attempts per CPU second; peak ${fmtMem(im.peak)})`);
 
       // Export: the whole journal as JSONL, streamed to exports/ through the bridge.
-      const exp = page.getByRole('region', { name: 'Export' });
-      await exp.getByLabel('Format').selectOption('jsonl');
+      await until("select('Export', 'Format', 'jsonl')");
       const ex = await watched(
         'export',
         async () => {
-          await exp.getByRole('button', { name: 'Export journal' }).click();
-          return waitForStatus(page, 'Export', /Exported/, 600_000);
+          await until("click('Export', 'Export journal', false)");
+          return until<string>("status('Export', 'Exported')", 600_000);
         },
         // The bar's value is the attempts written so far.
-        () => page.evaluate(() => (document.querySelector('progress[aria-label="Export progress"]') as HTMLProgressElement | null)?.value ?? null),
+        () => page.evaluate<number | null>(`document.querySelector('progress[aria-label="Export progress"]')?.value ?? null`, { timeoutMs: 5000 }),
       );
       const exportPerSec = Math.round((N / ex.ms) * 1000);
-      const outPath = (await exp.getByRole('status').locator('code').textContent()) ?? '';
+      const outPath = (await page.evaluate<string | null>("__bench.statusCode('Export')")) ?? '';
       const outSize = outPath ? (await stat(outPath)).size : 0;
       console.log(`export JSONL (journal pages → Blob chunks → raw POST → disk)  ${exportPerSec} attempts/s  (${(ex.ms / 1000).toFixed(1)} s, ${(outSize / 1e6).toFixed(1)} MB; ${ex.cpu.toFixed(1)} CPU s = ${Math.round(N / ex.cpu)} attempts per CPU second; peak ${fmtMem(ex.peak)})`);
       console.log(`load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${(await import('node:os')).cpus().length} cores (wall-clock rates on a shared machine measure the neighbours too)`);
 
       // CSV for comparison (one row per attempt).
-      await exp.getByLabel('Format').selectOption('csv');
+      await until("select('Export', 'Format', 'csv')");
       const t = performance.now();
-      await exp.getByRole('button', { name: 'Export journal' }).click();
-      await page.getByRole('region', { name: 'Export' }).getByRole('button', { name: 'Export journal' }).waitFor({ state: 'visible' });
-      await page.waitForFunction(() => !document.querySelector('progress[aria-label="Export progress"]'), undefined, { timeout: 600_000 });
+      // The click clears the JSONL export's status; the CSV's is there once the job ends.
+      await until("click('Export', 'Export journal', false)");
+      await until("status('Export', 'Exported[^]*\\\\.csv')", 600_000);
       console.log(`export CSV                                  ${Math.round((N / (performance.now() - t)) * 1000)} attempts/s`);
 
       // The ceiling: the same attempts bulk-added into a fresh store with the same indexes, in the same browser.
       // Last of the jobs: it parses every attempt in the page, garbage no export's figures should carry.
-      await page.evaluate('globalThis.__name ??= (f) => f');
-      const ceiling = await page.evaluate(rawIdbCeiling, { batch: 5000, pack: 500 });
+      const ceiling = await page.evaluate<Awaited<ReturnType<typeof rawIdbCeiling>>>(
+        `globalThis.__name ??= (f) => f; (${rawIdbCeiling.toString()})(${JSON.stringify({ batch: 5000, pack: 500 })})`,
+        { timeoutMs: 600_000 },
+      );
       console.log(`raw IndexedDB ceilings, the same attempts written with bare store.add, ${ceiling.batch} per transaction, relaxed durability, then read back with getAll:`);
       console.log(`  the app's attempts store, its indexes:  write ${ceiling.indexed.perSec} attempts/s, read ${ceiling.indexed.readPerSec}/s; the import reaches ${((importPerSec / ceiling.indexed.perSec) * 100).toFixed(0)} % of this write rate`);
       console.log(`  one record an attempt, no index:      write ${ceiling.bare.perSec} attempts/s, read ${ceiling.bare.readPerSec}/s`);
       console.log(`  ${ceiling.pack} attempts a record (JSONL text):   write ${ceiling.packed.perSec} attempts/s, read ${ceiling.packed.readPerSec}/s`);
 
       const peak = Math.max(im.peak.hostRssMb + im.peak.chromiumPssMb, ex.peak.hostRssMb + ex.peak.chromiumPssMb);
-      // The driver apart: Playwright holds the input file it hands to the file input, and every POSTed chunk's bytes.
+      // The driver apart (this process: the CDP client, not the app; a pipe's messages, no request bodies).
       const dl = (job: typeof im) => job.live.map((p) => (p ? `${p.driver.mb.toFixed(0)}` : 'n/a')).join(' / ');
       const dab = (job: typeof im) => job.live.map((p) => (p ? `${p.driver.arrayBuffersMb.toFixed(0)}` : 'n/a')).join(' / ');
       console.log(
-        `driver (Playwright, not the app): RSS ${baseline.driverRssMb.toFixed(0)} MB at baseline, peak ${im.peak.driverRssMb.toFixed(0)} (import) / ${ex.peak.driverRssMb.toFixed(0)} (export) MB; ` +
+        `driver (this process, CDP over a pipe; not the app): RSS ${baseline.driverRssMb.toFixed(0)} MB at baseline, peak ${im.peak.driverRssMb.toFixed(0)} (import) / ${ex.peak.driverRssMb.toFixed(0)} (export) MB; ` +
           `heap + external after GC ${heapAndExternalMb(driverBaseline).toFixed(0)} MB at baseline, import ${dl(im)} MB, export ${dl(ex)} MB at ≈10 / 50 / 100 % (of which arrayBuffers: import ${dab(im)}, export ${dab(ex)}); ` +
           `CPU ${im.driverCpu.toFixed(1)} s (import), ${ex.driverCpu.toFixed(1)} s (export); in no verdict, peak or CPU figure`,
       );

@@ -2,10 +2,10 @@
  * The memory sampler of `npm run bench:io`, in a child process of its own so
  * that reading /proc (every Chromium process's smaps_rollup: a few tens of
  * milliseconds of file reads each time) never blocks the bench's event loop
- * (Playwright's, which drives the page and reads the heaps).
+ * (the CDP client's, which drives the page and reads the heaps).
  *
  * It measures the browser host's process (host-child.ts, RSS), the bench's
- * own process (the driver: Playwright, not the app; RSS, apart), and the PSS of
+ * own process (the driver: the CDP client, not the app; RSS, apart), and the PSS of
  * the bench's Chromium descendants, leaving out itself, the host and the
  * `--generate` child (Node processes). It answers `sample` requests over the
  * IPC channel, and between `start` and `stop` samples once a second on its own
@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 export interface MemorySample {
   /** The browser host (its own process: the HTTP server and the services), RSS. */
   hostRssMb: number;
-  /** The bench's own process (Playwright, driving the page: not the app), RSS; in no total. */
+  /** The bench's own process (the CDP client driving the page: not the app), RSS; in no total. */
   driverRssMb: number;
   /** Every Chromium process, PSS: shared pages counted once, not once per process. */
   chromiumPssMb: number;
