@@ -6,7 +6,7 @@
  * ("hot"). An id is in exactly one of the two: writing to a paged attempt
  * moves it to `attempts` and rewrites its page without it, under a new page id.
  *
- * Each connection keeps the pages' columns in memory (a ColdIndex, about 100
+ * Each connection keeps the pages' columns in memory (a ColdIndex, about 80
  * bytes an attempt). Every write that adds or removes pages bumps a version
  * in `meta` in its transaction; each read gets that row and the staging list
  * (one request, which also makes a live query re-run when pages come or go,
