@@ -166,9 +166,12 @@ export class Cdp {
     return () => set.delete(handler);
   }
 
-  /** A session on a target: creates the target (a page at `url`) and attaches to it, flattened. */
-  async newPage(url = 'about:blank'): Promise<CdpSession> {
-    const { targetId } = await this.send<{ targetId: string }>('Target.createTarget', { url });
+  /**
+   * A session on a target: creates the target (a page at `url`, in the browser
+   * context `browserContextId`, else the default one) and attaches to it, flattened.
+   */
+  async newPage(url = 'about:blank', browserContextId?: string): Promise<CdpSession> {
+    const { targetId } = await this.send<{ targetId: string }>('Target.createTarget', browserContextId ? { url, browserContextId } : { url });
     const { sessionId } = await this.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
     return new CdpSession(this, sessionId, targetId);
   }

@@ -47,9 +47,11 @@
  * CPU: the seconds of the bench's process tree but for this process (the
  * driver) and the memory sampler: the host's process and Chromium's.
  *
- * Usage: `npm run bench:io [-- attempts] [--profile]` (--profile prints CPU
- * profiles of the data worker, the page and the host per job; the host's is
- * taken by node:inspector in its own process, on request). Prints figures,
+ * Usage: `npm run bench:io [-- attempts] [--profile] [--incognito]` (--profile
+ * prints CPU profiles of the data worker, the page and the host per job; the
+ * host's is taken by node:inspector in its own process, on request;
+ * --incognito runs the page in an off-the-record browser context, IndexedDB in
+ * memory, as the Playwright-driven bench did, to compare with its figures). Prints figures,
  * then as the LAST line `{"attempts", "exportPerSec", "importPerSec",
  * "peakRssMb", "liveHeapMb", "memoryFlat"}` (peakRssMb: host RSS + Chromium PSS
  * at the worst moment; liveHeapMb: per job, the live JS heaps summed at 10 /
@@ -73,6 +75,7 @@ import { ProcMem, type MemorySample } from './procmem';
 
 const ARGS = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const PROFILE = process.argv.includes('--profile');
+const INCOGNITO = process.argv.includes('--incognito');
 const N = Number(ARGS[0] ?? 100_000);
 const TICKS = 100; // USER_HZ on Linux
 
@@ -443,9 +446,11 @@ async function main(): Promise<void> {
     /** The CPU seconds of the host and Chromium: the bench's process tree but the driver (this process) and the sampler. */
     const appCpuSec = () => treeCpuSec(process.pid, [mem.pid]);
     try {
+      // --incognito: an off-the-record context, as Playwright's newPage made (IndexedDB in memory), for comparisons.
+      const context = INCOGNITO ? (await browser.send<{ browserContextId: string }>('Target.createBrowserContext')).browserContextId : undefined;
       // The export is also offered as a download; the bench doesn't need the copy.
-      await browser.send('Browser.setDownloadBehavior', { behavior: 'deny' });
-      const page = await browser.newPage();
+      await browser.send('Browser.setDownloadBehavior', context ? { behavior: 'deny', browserContextId: context } : { behavior: 'deny' });
+      const page = await browser.newPage('about:blank', context);
       // Attached before the data worker exists, so it is seen when the first job creates it.
       const worker = await WorkerCdp.attach(page);
       const url = `${host.url}/#token=${host.token}`;
@@ -580,7 +585,7 @@ async function main(): Promise<void> {
       const baseline = await mem.sample({ relist: true });
       driverGc();
       const driverBaseline = process.memoryUsage();
-      console.log(`baseline: ${fmtMem(baseline)}, page JS heap ${(await pageHeapMb()).toFixed(0)} MB`);
+      console.log(`baseline: ${fmtMem(baseline)}, page JS heap ${(await pageHeapMb()).toFixed(0)} MB (chromium over a CDP pipe, no Network domain; ${INCOGNITO ? 'off-the-record context: IndexedDB in memory' : 'fresh profile, default context: IndexedDB on disk, as in the app'})`);
       const progressText = () => page.evaluate<string | null>(`document.querySelector('.data-progress')?.textContent ?? null`, { timeoutMs: 5000 });
 
       // Import: all-or-nothing, so every line is validated before the first write, then read again and written.
