@@ -456,7 +456,8 @@ async function main(): Promise<void> {
       const url = `${host.url}/#token=${host.token}`;
       const nav = await page.send<{ errorText?: string }>('Page.navigate', { url });
       if (nav.errorText) throw new Error(`navigating to the host failed: ${nav.errorText}`);
-      await poll('the app to load', 30_000, () => page.evaluate<boolean>(`location.href === ${JSON.stringify(url)} && document.readyState !== 'loading'`));
+      // The app takes the token out of the URL once it has it: the host's origin is what tells the new document.
+      await poll('the app to load', 30_000, () => page.evaluate<boolean>(`location.href.startsWith(${JSON.stringify(host.url)}) && document.readyState !== 'loading'`));
       // The UI helpers (benchDom); tsx keeps function names with a `__name` helper the page doesn't have.
       await page.evaluate(`globalThis.__name ??= (f) => f; globalThis.__bench = (${benchDom.toString()})(); true`);
       /** Evaluates `call` on the page's `__bench` (benchDom) and waits until it gives a value (neither null nor false). */
