@@ -31,6 +31,7 @@ import {
   specForSchemaId,
 } from './records';
 import { compileWriter, redactDeep } from './writer';
+import { fastAttempt } from './fastAttempt';
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -185,6 +186,11 @@ export function parseLine(text: string, lineNo: number): ParseResult {
   const resolved = resolveRecord(raw as Record<string, unknown>);
   if (!resolved.ok) {
     return { ok: false, error: lineError(lineNo, resolved.code, 'schema', resolved.expected, resolved.message) };
+  }
+  // Attempts, most of any journal, by the hand-written check first (zod for anything it is unsure of, and for the error).
+  if (resolved.spec.type === 'attempt') {
+    const fast = fastAttempt(resolved.raw);
+    if (fast) return { ok: true, type: 'attempt', record: fast };
   }
   const result = resolved.spec.schema.safeParse(resolved.raw);
   if (result.success) return { ok: true, type: resolved.spec.type, record: result.data as JournalRecord };
