@@ -4,8 +4,8 @@
  * journal file is imported with the Data section's file input (data worker:
  * File.stream() → validation of every line → attempts written 500 to a page,
  * staged until the file proves valid), then exported as JSONL (data worker:
- * the pages' lines → Blob chunks → the page → the host's raw-text route →
- * file in exports/). The UI
+ * the pages' stored bytes → chunk buffers transferred to the page, and back
+ * with its ack → the host's raw-bytes route → file in exports/). The UI
  * only starts each job and shows progress (throttled to 10 updates a second),
  * so the figures are the worker's, IndexedDB's and the bridge's.
  *
@@ -631,7 +631,7 @@ async function main(): Promise<void> {
       const exportPerSec = Math.round((N / ex.ms) * 1000);
       const outPath = (await page.evaluate<string | null>("__bench.statusCode('Export')")) ?? '';
       const outSize = outPath ? (await stat(outPath)).size : 0;
-      console.log(`export JSONL (journal pages → Blob chunks → raw POST → disk)  ${exportPerSec} attempts/s  (${(ex.ms / 1000).toFixed(1)} s, ${(outSize / 1e6).toFixed(1)} MB; ${ex.cpu.toFixed(1)} CPU s = ${Math.round(N / ex.cpu)} attempts per CPU second; peak ${fmtMem(ex.peak)})`);
+      console.log(`export JSONL (page bytes → transferred chunk buffers → raw POST → disk)  ${exportPerSec} attempts/s  (${(ex.ms / 1000).toFixed(1)} s, ${(outSize / 1e6).toFixed(1)} MB; ${ex.cpu.toFixed(1)} CPU s = ${Math.round(N / ex.cpu)} attempts per CPU second; peak ${fmtMem(ex.peak)})`);
       console.log(`load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${(await import('node:os')).cpus().length} cores (wall-clock rates on a shared machine measure the neighbours too)`);
 
       // CSV for comparison (one row per attempt).
