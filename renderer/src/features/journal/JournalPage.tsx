@@ -2,9 +2,9 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect } from 'react';
 import { registerCommands } from '../../app/commands';
 import { EmptyState } from '../../components/EmptyState';
+import { GoToPrompts } from '../../components/GoToPrompts';
 import { PageHeader } from '../../components/PageHeader';
 import { countAttempts } from '../../db/journal';
-import { useUi } from '../../store/ui';
 import { AttemptDetail } from './AttemptDetail';
 import { BlindReview } from './BlindReview';
 import { ChecksSection } from './ChecksEditor';
@@ -20,7 +20,6 @@ import './journal.css';
 
 export function JournalPage() {
   const count = useLiveQuery(() => countAttempts(), [], null);
-  const setPage = useUi((s) => s.setPage);
   const tab = useJournalUi((s) => s.tab);
   const setTab = useJournalUi((s) => s.setTab);
   const openId = useJournalUi((s) => s.openId);
@@ -61,11 +60,7 @@ export function JournalPage() {
           <BackupsNotice />
           <EmptyState
             title="No attempts yet"
-            action={
-              <button type="button" onClick={() => setPage('prompts')}>
-                Go to Prompts
-              </button>
-            }
+            action={<GoToPrompts />}
           >
             <p>
               Each request to a model is journaled here before it leaves and finished after — errors, timeouts, refusals

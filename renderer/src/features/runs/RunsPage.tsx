@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { create } from 'zustand';
 import { EmptyState } from '../../components/EmptyState';
+import { GoToPrompts } from '../../components/GoToPrompts';
 import { PageHeader } from '../../components/PageHeader';
 import { getDb } from '../../db/db';
 import { useLiveRuns, type LiveRun } from '../../runs/manager';
@@ -23,7 +24,6 @@ export function RunsPage() {
 function RunList() {
   const runs = useLiveQuery(() => getDb().runs.orderBy('createdAt').reverse().limit(500).toArray(), [], null);
   const live = useLiveRuns((s) => s.runs);
-  const setPage = useUi((s) => s.setPage);
   const open = useRunsUi((s) => s.open);
   const toast = useUi((s) => s.toast);
   const [resuming, setResuming] = useState<string | null>(null);
@@ -52,11 +52,7 @@ function RunList() {
       {runs?.length === 0 && (
         <EmptyState
           title="No runs yet"
-          action={
-            <button type="button" onClick={() => setPage('prompts')}>
-              Go to Prompts
-            </button>
-          }
+          action={<GoToPrompts />}
         >
           <p>A run sends a prompt to one or more models many times. Open a prompt, choose models on its Run tab, and launch.</p>
         </EmptyState>

@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { registerCommands } from '../../app/commands';
 import { EmptyState } from '../../components/EmptyState';
+import { GoToPrompts } from '../../components/GoToPrompts';
 import { PageHeader } from '../../components/PageHeader';
 import { countAttempts, onAttemptsChanged } from '../../db/journal';
 import { BackupsNotice, ExportButton, ReportButton } from '../data';
@@ -17,7 +18,6 @@ function selectionOf(f: StatsFilter): JournalFilter {
     to: f.to,
   };
 }
-import { useUi } from '../../store/ui';
 import { FIGURE_KEYS, FIGURES, QUALITY_LABEL, RELIABILITY_LABEL } from '../../../../shared/stats';
 import type { MatrixResult, StatsFilter, Timings } from '../../workers/stats/protocol';
 import { StatsClient } from './client';
@@ -114,7 +114,6 @@ export function StatsPage() {
   const [changeEpoch, setChangeEpoch] = useState(0);
   useEffect(() => onAttemptsChanged(() => setChangeEpoch((n) => n + 1)), []);
   const changes = useThrottled(changeEpoch, 3000);
-  const setPage = useUi((s) => s.setPage);
   const { tab, filter, byCase, set } = useStatsUi();
   const [client] = useState(() => new StatsClient());
   const [matrix, setMatrix] = useState<MatrixResult | null>(null);
@@ -191,11 +190,7 @@ export function StatsPage() {
         <BackupsNotice />
         <EmptyState
           title="Nothing to measure yet"
-          action={
-            <button type="button" onClick={() => setPage('prompts')}>
-              Go to Prompts
-            </button>
-          }
+          action={<GoToPrompts />}
         >
           <p>
             The floor of a model is the output you would have to ship. Run a prompt many times against one or more models — 20 repeats per case is a good start — and the floors appear here, with their sample sizes.
