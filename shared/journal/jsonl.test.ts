@@ -382,4 +382,24 @@ describe('lines as read (raw bytes) and canonical forms', () => {
     await scanJournal(loose, { canonical: true }, (_t, _r, _l, canonical) => void fromText.push(canonical));
     expect(fromText.every((c) => typeof c === 'string')).toBe(true);
   });
+
+  it('keeps a held (pending) record as its own copy of its line, and hands over the same record at the end', async () => {
+    const { scanJournal } = await import('./jsonl');
+    const pending = { ...sampleAttempt(1), id: 'held-1', status: 'pending' as const, endedAt: null, output: 'partial 🙂' };
+    const done = { ...sampleAttempt(2), id: 'done-2' };
+    const file = enc.encode([serializeRecord(pending), serializeRecord(done)].join('\n') + '\n');
+    const seen: { id: string; record: unknown; canonical: unknown }[] = [];
+    const report = await scanJournal(file, { canonical: true }, (_t, record, _l, canonical) => void seen.push({ id: record.id, record, canonical }));
+    expect(report.ok).toBe(true);
+    // The pending attempt is handed over last, once the file ended without its final line.
+    expect(seen.map((s) => s.id)).toEqual(['done-2', 'held-1']);
+    const held = seen[1]!;
+    expect(JSON.stringify(held.record)).toBe(serializeRecord(pending));
+    const bytes = held.canonical as Uint8Array;
+    expect(new TextDecoder().decode(bytes)).toBe(serializeRecord(pending));
+    // Its own buffer, not a view of the read segment (which would keep the whole segment alive).
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+  });
 });
+

@@ -984,11 +984,22 @@ export type CanonicalForm = string | Uint8Array;
 
 interface Held {
   type: DataRecordType;
-  record: RecordMap[DataRecordType];
+  /** Null when the canonical line is kept instead (compact; parsed again when handed over). */
+  record: RecordMap[DataRecordType] | null;
   line: number;
   canonical?: CanonicalForm;
   /** Hashes of every version seen (only kept in 'id' dedupe mode, to tell a repeat from a supersession). */
   hashes: number[] | null;
+}
+
+const heldDecoder = new TextDecoder();
+
+/** A held record kept as its canonical line, parsed again (it was valid when read, so it parses). */
+function heldRecord(h: Held): RecordMap[DataRecordType] {
+  const text = typeof h.canonical === 'string' ? h.canonical : heldDecoder.decode(h.canonical);
+  const parsed = parseLine(text, h.line);
+  if (!parsed.ok) throw new Error(`line ${h.line}: a held record no longer parses: ${parsed.error.message}`);
+  return parsed.record as RecordMap[DataRecordType];
 }
 
 /**
@@ -1038,6 +1049,14 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
   const holdAll = policy === 'last-wins';
 
   const wantCanonical = opts.canonical === true;
+  /**
+   * What a held (provisional) record keeps until it is superseded or the file
+   * ends, which may be long: with canonical lines, only the line (its bytes
+   * copied out of the read buffer they view, so no buffer stays alive for
+   * them), parsed again when handed over; else the record.
+   */
+  const keep = (data: RecordMap[DataRecordType], canonical: CanonicalForm | undefined): Pick<Held, 'record' | 'canonical'> =>
+    canonical === undefined ? { record: data, canonical } : { record: null, canonical: typeof canonical === 'string' ? canonical : canonical.slice() };
   for await (const batch of readLineBatches(input, { ...opts, raw: wantCanonical })) {
     for (const item of batch) {
       report.lines = item.line;
@@ -1116,9 +1135,8 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
           }
           report.superseded++;
           if (provisional) {
-            h.record = data;
+            Object.assign(h, keep(data, canonical));
             h.line = item.line;
-            h.canonical = canonical;
             h.hashes!.push(hash);
             continue;
           }
@@ -1127,7 +1145,7 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
         } else {
           report.counts[type]++;
           if (provisional) {
-            held.set(key, { type, record: data, line: item.line, canonical, hashes: [hashString(text)] });
+            held.set(key, { type, ...keep(data, canonical), line: item.line, hashes: [hashString(text)] });
             continue;
           }
           done.add(data.id);
@@ -1162,17 +1180,16 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
         if (provisional) {
           const h = held.get(key);
           if (h) {
-            h.record = data;
+            Object.assign(h, keep(data, canonical));
             h.line = item.line;
-            h.canonical = canonical;
-          } else held.set(key, { type, record: data, line: item.line, canonical, hashes: null });
+          } else held.set(key, { type, ...keep(data, canonical), line: item.line, hashes: null });
           continue;
         }
         held.delete(key);
       } else {
         report.counts[type]++;
         if (provisional) {
-          held.set(key, { type, record: data, line: item.line, canonical, hashes: null });
+          held.set(key, { type, ...keep(data, canonical), line: item.line, hashes: null });
           continue;
         }
       }
@@ -1189,7 +1206,7 @@ export async function scanJournal(input: JournalInput, opts: ScanOptions = {}, o
   // What was never superseded: a killed run's pending attempts, a run cut off while running.
   if (onRecord) {
     for (const h of held.values()) {
-      const pending = onRecord(h.type, h.record, h.line, h.canonical);
+      const pending = onRecord(h.type, h.record ?? heldRecord(h), h.line, h.canonical);
       if (pending) await pending;
     }
   }
