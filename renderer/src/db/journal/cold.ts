@@ -43,6 +43,8 @@ async function bumpPagesVersion(db: TenthDb): Promise<void> {
 }
 
 const states = new WeakMap<TenthDb, ColdState>();
+/** Pages' columns read per request when the index loads. */
+const LOAD_PAGES = 16;
 /** Page texts kept split per connection (a page is about 0.5 MB). */
 const CACHED_PAGES = 8;
 
@@ -100,8 +102,10 @@ export async function coldIndex(db: TenthDb): Promise<ColdIndex> {
   // Pages of an import still staging are not even read: they are loaded once it commits.
   const staged = staging.size ? new Set(await stagedPageIds(db, [...staging])) : null;
   const missing = ids.filter((id) => !s.index.hasPage(id) && !staged?.has(id));
-  if (missing.length) {
-    const cols = await db.attemptColumns.bulkGet(missing);
+  // A few pages at a time: each read's clones are garbage once indexed, so loading a big
+  // journal's index does not hold every page's columns at once (the heap stays near the index's size).
+  for (let i = 0; i < missing.length; i += LOAD_PAGES) {
+    const cols = await db.attemptColumns.bulkGet(missing.slice(i, i + LOAD_PAGES));
     for (const c of cols) {
       if (c && !(c.staged && staging.has(c.staged))) s.index.addPage(c);
     }
