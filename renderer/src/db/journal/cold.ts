@@ -11,8 +11,8 @@
  * in `meta` in its transaction; each read gets that row and the staging list
  * (one request, which also makes a live query re-run when pages come or go,
  * in this context or another) and lists the page ids again only when either
- * changed. Pages (UTF-8 bytes) are read
- * when their attempts are, and the last few are kept, as bytes and split.
+ * changed. Pages (UTF-8 bytes) are read when their attempts are, and the last
+ * few are kept, as bytes and split.
  */
 import type { Attempt } from '../../../../shared/domain/schemas';
 import { buildPage, ColdIndex, lineSlice, pageLines, PAGE_ATTEMPTS, rowOf, type AttemptPage, type AttemptPageColumns, type PagedRow, type PageSlice } from '../../../../shared/journal/pages';
