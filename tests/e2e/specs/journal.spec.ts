@@ -4,19 +4,13 @@
  * attempts with the keyboard only; a blind review that shows no model name
  * before the reveal; checks changed and re-run over past attempts.
  */
-import { startMock, type MockServer } from '../../mock/server';
+import { useMockProvider } from '../fixtures/mock';
 import { readStoreText } from '../fixtures/idb';
 import { test, expect, type Page } from '../fixtures/app';
 import { Journal } from '../pages/Journal';
 import { Workspace } from '../pages/Workspace';
 
-let mock: MockServer;
-test.beforeAll(async () => {
-  mock = await startMock({ port: 0, defaults: { tokens: 8, ttft: 5, tps: 0 } });
-});
-test.afterAll(async () => {
-  await mock.close();
-});
+const mock = useMockProvider({ defaults: { tokens: 8, ttft: 5, tps: 0 } });
 
 const ALPHA = 'zephyrine-alpha';
 const BETA = 'zephyrine-beta+seed=7';

@@ -3,18 +3,12 @@
  * input, test connection with model discovery, a rejected key said plainly, and
  * keys that never reach the page.
  */
-import { startMock, type MockServer } from '../../mock/server';
+import { useMockProvider } from '../fixtures/mock';
 import { test, expect } from '../fixtures/app';
 import { readAllStoresText } from '../fixtures/idb';
 import { Workspace } from '../pages/Workspace';
 
-let mock: MockServer;
-test.beforeAll(async () => {
-  mock = await startMock({ port: 0 });
-});
-test.afterAll(async () => {
-  await mock.close();
-});
+const mock = useMockProvider();
 
 test('bad input gets clear errors, and nothing is saved until it is right', async ({ page, app }) => {
   const ws = new Workspace(page);

@@ -5,18 +5,12 @@
  * many, and "Resume" sends exactly those. Also what the progress line and the
  * header say while a run goes (ETA, concurrency, costs).
  */
-import { startMock, type MockServer } from '../../mock/server';
+import { useMockProvider } from '../fixtures/mock';
 import { test, expect } from '../fixtures/app';
 import { readStore } from '../fixtures/idb';
 import { Workspace } from '../pages/Workspace';
 
-let mock: MockServer;
-test.beforeAll(async () => {
-  mock = await startMock({ port: 0, defaults: { tokens: 12, ttft: 20, tps: 200 } });
-});
-test.afterAll(async () => {
-  await mock.close();
-});
+const mock = useMockProvider({ defaults: { tokens: 12, ttft: 20, tps: 200 } });
 
 /** A provider (concurrency 4, the form's default) with one priced model, and a prompt with two cases, saved. */
 async function setUp(ws: Workspace) {

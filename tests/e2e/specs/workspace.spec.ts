@@ -3,18 +3,13 @@
  * provider: write and version a prompt, define cases, launch runs, watch them
  * stream, see failures and retries, cancel, and reload mid-run.
  */
-import { startMock, type MockServer } from '../../mock/server';
+import { startMock } from '../../mock/server';
+import { useMockProvider } from '../fixtures/mock';
 import { test, expect } from '../fixtures/app';
 import { readStore, readStoreText } from '../fixtures/idb';
 import { Workspace } from '../pages/Workspace';
 
-let mock: MockServer;
-test.beforeAll(async () => {
-  mock = await startMock({ port: 0, defaults: { tokens: 12, ttft: 20, tps: 200 } });
-});
-test.afterAll(async () => {
-  await mock.close();
-});
+const mock = useMockProvider({ defaults: { tokens: 12, ttft: 20, tps: 200 } });
 
 async function setUp(ws: Workspace) {
   await ws.addProvider({
