@@ -93,6 +93,20 @@ function deny(res: ServerResponse, status: number, message: string, code: string
   sendJson(res, status, { ok: false, error: { name: 'HostError', message, code } });
 }
 
+/** Set instead of a body when reading it failed and the answer (413 or 400) has been sent. */
+const DENIED = Symbol('denied');
+
+/** Reads a request body with `read`; on failure answers 413 (over the limit) or 400 and gives DENIED. */
+async function bodyOrDeny<T>(req: IncomingMessage, res: ServerResponse, limit: number, read: (req: IncomingMessage, limit: number) => Promise<T>): Promise<T | typeof DENIED> {
+  try {
+    return await read(req, limit);
+  } catch (error) {
+    const status = (error as { status?: number }).status ?? 400;
+    deny(res, status, (error as Error).message, status === 413 ? 'too_large' : 'bad_body');
+    return DENIED;
+  }
+}
+
 async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -216,13 +230,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (kind === 'text' && channel) {
       const name = decodeURIComponent(channel);
       if (!TEXT_CHANNELS.has(name)) return deny(res, 404, `No raw-text route for ${name}`, 'not_found');
-      let text: string;
-      try {
-        text = (await readRaw(req, maxBody)).toString('utf8');
-      } catch (error) {
-        const status = (error as { status?: number }).status ?? 400;
-        return deny(res, status, (error as Error).message, status === 413 ? 'too_large' : 'bad_body');
-      }
+      const raw = await bodyOrDeny(req, res, maxBody, readRaw);
+      if (raw === DENIED) return;
+      const text = raw.toString('utf8');
       // The same validation as a JSON call: the channel's schema sees every argument.
       const envelope = await opts.server.invoke(name, { ...Object.fromEntries(url.searchParams), text });
       return sendJson(res, 200, envelope);
@@ -232,13 +242,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       // the one other argument is the handle, as in the call's schema.
       const params = [...url.searchParams.keys()];
       if (params.length !== 1 || params[0] !== 'handle') return sendJson(res, 200, { ok: false, error: { name: 'BridgeError', message: 'Invalid arguments: only handle', code: 'invalid_args' } });
-      let raw: Buffer;
-      try {
-        raw = await readRaw(req, maxBody);
-      } catch (error) {
-        const status = (error as { status?: number }).status ?? 400;
-        return deny(res, status, (error as Error).message, status === 413 ? 'too_large' : 'bad_body');
-      }
+      const raw = await bodyOrDeny(req, res, maxBody, readRaw);
+      if (raw === DENIED) return;
       try {
         return sendJson(res, 200, { ok: true, value: await opts.appendChunkBytes(url.searchParams.get('handle')!, raw) });
       } catch (error) {
@@ -246,13 +251,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       }
     }
     if (kind === 'bytes') return deny(res, 404, `No bytes route for ${channel ?? ''}`, 'not_found');
-    let args: unknown;
-    try {
-      args = await readBody(req, maxBody);
-    } catch (error) {
-      const status = (error as { status?: number }).status ?? 400;
-      return deny(res, status, (error as Error).message, status === 413 ? 'too_large' : 'bad_body');
-    }
+    const args = await bodyOrDeny(req, res, maxBody, readBody);
+    if (args === DENIED) return;
     if (kind === 'call' && channel) {
       const envelope = await opts.server.invoke(decodeURIComponent(channel), args);
       return sendJson(res, 200, envelope);
