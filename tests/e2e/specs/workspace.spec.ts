@@ -5,7 +5,7 @@
  */
 import { startMock } from '../../mock/server';
 import { useMockProvider } from '../fixtures/mock';
-import { test, expect } from '../fixtures/app';
+import { test, expect, type AppFixture, type Page } from '../fixtures/app';
 import { readStore, readStoreText } from '../fixtures/idb';
 import { Workspace } from '../pages/Workspace';
 
@@ -35,14 +35,19 @@ async function setUp(ws: Workspace) {
   await expect(ws.tab('Cases')).toHaveText('Cases (2)');
 }
 
-test('write, version, diff, and run 2 models × 2 cases × 3 repeats with faults on one', async ({ page, app }) => {
+/** The app open on a prompt set up by setUp, its first version saved: where most tests here start. */
+async function openWithFirstVersion(page: Page, app: AppFixture): Promise<Workspace> {
   const ws = new Workspace(page);
   await app.open();
   await setUp(ws);
-
   await ws.tab('Prompt').click();
   await ws.saveVersion();
   await expect(page.getByText(/^Saved version /)).toBeVisible();
+  return ws;
+}
+
+test('write, version, diff, and run 2 models × 2 cases × 3 repeats with faults on one', async ({ page, app }) => {
+  const ws = await openWithFirstVersion(page, app);
   await ws.typeInEditor('Message 1 text', 'What is the capital of {{country}}? One word.');
   await ws.saveVersion();
   await expect(ws.tab('Versions')).toHaveText('Versions (2)');
@@ -82,12 +87,7 @@ test('write, version, diff, and run 2 models × 2 cases × 3 repeats with faults
 });
 
 test('cancel a run midway, then reload during another: nothing is lost', async ({ page, app }) => {
-  const ws = new Workspace(page);
-  await app.open();
-  await setUp(ws);
-  await ws.tab('Prompt').click();
-  await ws.saveVersion();
-  await expect(page.getByText(/^Saved version /)).toBeVisible();
+  const ws = await openWithFirstVersion(page, app);
 
   await ws.launch({ models: ['slow+tps=3+tokens=60'], repeats: 2 });
   const column = ws.column('slow+tps=3+tokens=60');
@@ -173,12 +173,7 @@ test('text typed just before a reload is kept', async ({ page, app }) => {
 });
 
 test('a run with an unsaved draft says so, and saves it as a new version to run it', async ({ page, app }) => {
-  const ws = new Workspace(page);
-  await app.open();
-  await setUp(ws);
-  await ws.tab('Prompt').click();
-  await ws.saveVersion();
-  await expect(page.getByText(/^Saved version /)).toBeVisible();
+  const ws = await openWithFirstVersion(page, app);
   const unsaved = page.getByRole('status').filter({ hasText: 'Unsaved changes' });
   await expect(unsaved).toBeHidden();
 
